@@ -1,0 +1,55 @@
+# Locates the built toolchain and sets the environment every Pulumi run of this project uses.
+# Sourced by scripts/pulumi.sh, scripts/test.sh and scripts/toolchain.sh (after lib.sh).
+# shellcheck shell=bash
+
+TOOLCHAIN_SRC="$ROOT/scripts/toolchain"
+# shellcheck source=toolchain/versions.env
+. "$TOOLCHAIN_SRC/versions.env"
+
+# A short hash of everything that goes into a build: the pins and our sources for it.
+# Arguments are files or directories under scripts/toolchain.
+src_hash() {
+  (cd "$TOOLCHAIN_SRC" && find versions.env "$@" -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-12
+}
+PULUMI_KEY="pulumi-$PULUMI_VERSION-$(src_hash)"
+LANGHOST_KEY="language-nodejs-$PULUMI_VERSION-$(src_hash language-nodejs)"
+DOCKER_KEY="docker-$DOCKER_PLUGIN_VERSION-$(src_hash docker)"
+RANDOM_KEY="random-$RANDOM_PLUGIN_VERSION-$(src_hash random stubs)"
+TOOLCHAIN_KEY="$(printf '%s\n' "$PULUMI_KEY" "$LANGHOST_KEY" "$DOCKER_KEY" "$RANDOM_KEY" | sha256sum | cut -c1-12)"
+BUILD_CACHE="$CACHE_ROOT/builds"
+# bin/ holds pulumi, the language host and the dynamic-provider script side by side (the CLI finds
+# "bundled" plugins next to its own executable); home/ is PULUMI_HOME with the provider plugins.
+TOOLCHAIN_DIR="$CACHE_ROOT/toolchain-$TOOLCHAIN_KEY"
+export TOOLCHAIN_DIR
+
+toolchain_ready() { [[ -f "$TOOLCHAIN_DIR/.complete" ]]; }
+
+# Sets PATH and PULUMI_* for a run; PULUMI_CLI names the CLI used.
+pulumi_env() {
+  export PATH="$ROOT/node_modules/.bin:$PATH"
+  if toolchain_ready; then
+    export PATH="$TOOLCHAIN_DIR/bin:$PATH"
+    export PULUMI_HOME="$TOOLCHAIN_DIR/home"
+    export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+    export PULUMI_IGNORE_AMBIENT_PLUGINS=true
+    PULUMI_CLI="$TOOLCHAIN_DIR/bin/pulumi"
+  elif command -v pulumi >/dev/null 2>&1; then
+    # A normal Pulumi install (machines with internet): it fetches its own plugins.
+    PULUMI_CLI="$(command -v pulumi)"
+  else
+    die "no Pulumi CLI: run 'npm run toolchain' (builds it offline) or install Pulumi (https://www.pulumi.com/docs/install/)"
+  fi
+  export PULUMI_CLI
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+  export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$ROOT/.pulumi-state}"
+  if [[ "$PULUMI_BACKEND_URL" == file://* ]]; then mkdir -p "${PULUMI_BACKEND_URL#file://}"; fi
+  if [[ -z "${PULUMI_CONFIG_PASSPHRASE+set}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
+    local pass="$ROOT/.passphrase"
+    if [[ ! -s "$pass" ]]; then
+      (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n=' >"$pass")
+      log "generated a stack passphrase in $pass (mode 0600, ignored by git): keep it, it decrypts your stack secrets"
+    fi
+    export PULUMI_CONFIG_PASSPHRASE_FILE="$pass"
+  fi
+}

@@ -1,0 +1,5 @@
+module github.com/pulumi/pulumi-yaml
+
+go 1.26.6
+
+require github.com/hashicorp/hcl/v2 v2.24.0
