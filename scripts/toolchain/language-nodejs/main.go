@@ -108,10 +108,27 @@ type packageJSON struct {
 	} `json:"pulumi"`
 }
 
-// resourcePackages lists the packages in dir/node_modules (and its @scopes) that declare
+// findUp returns the first dir/rel that exists in dir or one of its parents (Node's module
+// resolution: a program in a sub-directory uses the node_modules of the project above it).
+func findUp(dir, rel string) (string, bool) {
+	for d := dir; ; d = filepath.Dir(d) {
+		p := filepath.Join(d, rel)
+		if _, err := os.Stat(p); err == nil {
+			return p, true
+		}
+		if filepath.Dir(d) == d {
+			return "", false
+		}
+	}
+}
+
+// resourcePackages lists the packages in the nearest node_modules (and its @scopes) that declare
 // {"pulumi": {"resource": true}}, the way the upstream host does for direct dependencies.
 func resourcePackages(dir string) ([]*pulumirpc.PackageDependency, error) {
-	nm := filepath.Join(dir, "node_modules")
+	nm, ok := findUp(dir, "node_modules")
+	if !ok {
+		return nil, nil
+	}
 	var pkgDirs []string
 	entries, err := os.ReadDir(nm)
 	if err != nil {
@@ -200,8 +217,8 @@ func option(info *pulumirpc.ProgramInfo, key string) (any, bool) {
 func (h *languageHost) Run(_ context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	info := req.GetInfo()
 	dir := programDir(info, req.GetPwd())
-	runPath := filepath.Join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run")
-	if _, err := os.Stat(runPath); err != nil {
+	runPath, ok := findUp(dir, filepath.Join("node_modules", "@pulumi", "pulumi", "cmd", "run"))
+	if !ok {
 		return &pulumirpc.RunResponse{
 			Error: "the Pulumi Node.js SDK is not installed in " + dir + ": run `npm install` first",
 		}, nil

@@ -25,9 +25,11 @@ func resource(typ string) tokens.Type {
 
 func providerInfo() tfbridge.ProviderInfo {
 	return tfbridge.ProviderInfo{
-		P:       pftfbridge.ShimProvider(shim.NewProvider()),
-		Name:    "random",
-		Version: version,
+		P: pftfbridge.ShimProvider(shim.NewProvider()),
+		// Bridge metadata holds build-time facts such as auto-aliasing history; this provider has none.
+		MetadataInfo: tfbridge.NewProviderMetadata([]byte("{}")),
+		Name:         "random",
+		Version:      version,
 		Resources: map[string]*tfbridge.ResourceInfo{
 			"random_bytes":    {Tok: resource("RandomBytes")},
 			"random_id":       {Tok: resource("RandomId")},

@@ -1,0 +1,152 @@
+/**
+ * Shared helpers of the end-to-end suite: real Pulumi CLI runs through scripts/pulumi.sh (the
+ * project's toolchain, backend and passphrase handling) and real Docker commands.
+ */
+import { execFile, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as path from "node:path";
+import { describe, it } from "vitest";
+
+/** The repository root. */
+export const ROOT = path.resolve(__dirname, "../..");
+
+/** Label put on every Docker object an end-to-end test creates, so cleanup can find it. */
+export const TEST_LABEL = "litellm-stack.test";
+
+/** Passphrase of the stacks the tests create (their secrets are test values). */
+export const TEST_PASSPHRASE = "litellm-stack-e2e";
+
+/** The local Postgres image built by `npm run images`. */
+export const POSTGRES_IMAGE = "litellm-stack/postgres:15-local";
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command and resolves with its exit code and output (never rejects on a non-zero exit). */
+export function run(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      file,
+      args,
+      {
+        cwd: options.cwd ?? ROOT,
+        env: options.env ?? process.env,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    if (options.input !== undefined) {
+      child.stdin?.end(options.input);
+    }
+  });
+}
+
+/** Runs `pulumi <args>` with the project's toolchain and settings; `cwd` is the Pulumi project. */
+export function pulumi(
+  args: readonly string[],
+  options: { project?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<RunResult> {
+  const project = options.project ?? ROOT;
+  return run("bash", [path.join(ROOT, "scripts/pulumi.sh"), "-C", project, ...args], {
+    env: {
+      ...process.env,
+      PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
+      PULUMI_CONFIG_PASSPHRASE_FILE: "",
+      ...options.env,
+    },
+    ...(options.input === undefined ? {} : { input: options.input }),
+  });
+}
+
+/** Like {@link pulumi} but throws with the command's output when it exits non-zero. */
+export async function pulumiOk(
+  args: readonly string[],
+  options: { project?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<string> {
+  const result = await pulumi(args, options);
+  if (result.code !== 0) {
+    throw new Error(
+      `pulumi ${args.join(" ")} exited ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
+
+/** Runs `docker <args>` and returns stdout; throws on a non-zero exit. */
+export async function docker(args: readonly string[]): Promise<string> {
+  const result = await run("docker", args);
+  if (result.code !== 0) {
+    throw new Error(`docker ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
+  }
+  return result.stdout.trim();
+}
+
+/** `docker inspect` of one object, parsed; undefined when it does not exist. */
+export async function inspect(
+  kind: "container" | "volume" | "network" | "image",
+  name: string,
+): Promise<Record<string, unknown> | undefined> {
+  const result = await run("docker", [kind, "inspect", name]);
+  if (result.code !== 0) {
+    return undefined;
+  }
+  const parsed = JSON.parse(result.stdout) as Record<string, unknown>[];
+  return parsed[0];
+}
+
+/** A short unique suffix for names of stacks and Docker objects. */
+export function uniqueSuffix(): string {
+  return randomBytes(3).toString("hex");
+}
+
+/** Why the end-to-end suite cannot run here, or undefined when it can (checked synchronously). */
+export function e2eUnavailableReason(images: readonly string[]): string | undefined {
+  const ok = (file: string, args: readonly string[]): boolean =>
+    spawnSync(file, args, { cwd: ROOT, stdio: "ignore" }).status === 0;
+  if (
+    !ok("bash", [
+      "-c",
+      ". scripts/lib.sh && . scripts/toolchain-env.sh && { toolchain_ready || command -v pulumi >/dev/null; }",
+    ])
+  ) {
+    return "no Pulumi toolchain: run `npm run toolchain`";
+  }
+  if (!ok("docker", ["info"])) {
+    return "no Docker engine answers: run `npm run toolchain`";
+  }
+  for (const image of images) {
+    if (!ok("docker", ["image", "inspect", image])) {
+      return `the local image ${image} is missing: run \`npm run images\``;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `describe` for an end-to-end suite: skipped with the reason when the toolchain, Docker or an
+ * image is missing, unless LITELLM_STACK_E2E=1, which turns that into a failing test.
+ */
+export function describeE2E(name: string, images: readonly string[], body: () => void): void {
+  const reason = e2eUnavailableReason(images);
+  if (reason === undefined) {
+    describe(name, body);
+  } else if (process.env["LITELLM_STACK_E2E"] === "1") {
+    describe(name, () => {
+      it("has its prerequisites (LITELLM_STACK_E2E=1 requires the end-to-end suite)", () => {
+        throw new Error(`end-to-end suite required but cannot run: ${reason}`);
+      });
+    });
+  } else {
+    describe.skip(`${name} (skipped: ${reason})`, body);
+  }
+}
