@@ -263,7 +263,11 @@ func (h *languageHost) Run(_ context.Context, req *pulumirpc.RunRequest) (*pulum
 	if err != nil {
 		return nil, fmt.Errorf("serializing config: %w", err)
 	}
-	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
+	keys := req.GetConfigSecretKeys()
+	if keys == nil {
+		keys = []string{}
+	}
+	secretKeys, err := json.Marshal(keys)
 	if err != nil {
 		return nil, fmt.Errorf("serializing config secret keys: %w", err)
 	}

@@ -1,0 +1,165 @@
+import { createHash } from "node:crypto";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { stackLabels } from "./naming";
+import { SaltGuard } from "./salt-guard";
+
+/** Port LiteLLM listens on inside its container. */
+export const GATEWAY_PORT = 4000;
+
+/** Healthcheck of the gateway: liveliness (never /health, which calls every model upstream). */
+export const GATEWAY_HEALTHCHECK = [
+  "CMD",
+  "python3",
+  "-c",
+  `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${GATEWAY_PORT}/health/liveliness', timeout=5)`,
+];
+
+/**
+ * A duration in Go's `time.Duration` notation (`2m0s`), which is how Docker reports healthcheck
+ * durations back: any other spelling would show as a change on every preview.
+ */
+export function goDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) {
+    return `${h}h${m}m${s}s`;
+  }
+  return m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/** Arguments of {@link Gateway}. */
+export interface GatewayArgs {
+  /** Stack name, written to the `litellm-stack.stack` label. */
+  stack: string;
+  /** Container name (dev: `litellm`). */
+  containerName: string;
+  /** LiteLLM image reference. */
+  image: string;
+  /** Private network to attach to, by name. */
+  network: pulumi.Input<string>;
+  /** DATABASE_URL of `litellm-db` on the private network (secret). */
+  databaseUrl: pulumi.Input<string>;
+  /** Host address the port is published on (validated by config). */
+  bindAddress: string;
+  /** Host port. */
+  hostPort: number;
+  /** Master key to keep (secret, `sk-…`). @default generated: `sk-` + 48 random characters */
+  masterKey?: pulumi.Input<string> | undefined;
+  /** Salt key to keep (secret). @default generated once and protected */
+  saltKey?: pulumi.Input<string> | undefined;
+  /** Acknowledges a salt key change. @default false */
+  allowSaltKeyChange?: boolean;
+  /** LiteLLM UI user name. @default "admin" */
+  uiUsername?: string;
+  /** LiteLLM UI password (secret). @default generated */
+  uiPassword?: pulumi.Input<string> | undefined;
+  /** Seconds to wait for the container to become healthy (migrations run first). @default 600 */
+  waitTimeout?: number;
+}
+
+/**
+ * The `litellm` gateway container: on the private network, published on loopback by default, with
+ * generated master, salt and UI secrets, STORE_MODEL_IN_DB, a liveliness healthcheck, created only
+ * after the database is healthy and waited for until healthy.
+ */
+export class Gateway extends pulumi.ComponentResource {
+  /** Container name. */
+  public readonly containerName: pulumi.Output<string>;
+  /** Base URL on the host, without `/v1`. */
+  public readonly baseUrl: pulumi.Output<string>;
+  /** Master key (secret). */
+  public readonly masterKey: pulumi.Output<string>;
+  /** UI password (secret). */
+  public readonly uiPassword: pulumi.Output<string>;
+
+  constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("litellm:gateway:LiteLlm", name, {}, opts);
+    const masterKey =
+      args.masterKey === undefined
+        ? pulumi.secret(
+            pulumi.interpolate`sk-${
+              new random.RandomPassword(
+                `${name}-master-key`,
+                { length: 48, special: false },
+                { parent: this },
+              ).result
+            }`,
+          )
+        : pulumi.secret(args.masterKey);
+    const saltKey =
+      args.saltKey === undefined
+        ? new random.RandomPassword(
+            `${name}-salt-key`,
+            { length: 64, special: false },
+            // A replacement would make every stored credential unreadable (see SaltGuard).
+            { parent: this, protect: true },
+          ).result
+        : pulumi.secret(args.saltKey);
+    const uiPassword =
+      args.uiPassword === undefined
+        ? new random.RandomPassword(
+            `${name}-ui-password`,
+            { length: 24, special: false },
+            { parent: this },
+          ).result
+        : pulumi.secret(args.uiPassword);
+
+    const guard = new SaltGuard(
+      `${name}-salt-guard`,
+      {
+        saltHash: saltKey.apply((s) => createHash("sha256").update(s).digest("hex")),
+        allowChange: args.allowSaltKeyChange ?? false,
+        allowKey: "litellm-stack:allowSaltKeyChange",
+        saltKey: "litellm-stack:saltKey",
+      },
+      { parent: this, additionalSecretOutputs: ["saltHash"] },
+    );
+
+    const container = new docker.Container(
+      `${name}-container`,
+      {
+        name: args.containerName,
+        image: args.image,
+        envs: [
+          pulumi.interpolate`DATABASE_URL=${args.databaseUrl}`,
+          pulumi.interpolate`LITELLM_MASTER_KEY=${masterKey}`,
+          pulumi.interpolate`LITELLM_SALT_KEY=${saltKey}`,
+          "STORE_MODEL_IN_DB=True",
+          `UI_USERNAME=${args.uiUsername ?? "admin"}`,
+          pulumi.interpolate`UI_PASSWORD=${uiPassword}`,
+          "LITELLM_LOCAL_MODEL_COST_MAP=True",
+        ],
+        networksAdvanced: [{ name: args.network }],
+        ports: [{ internal: GATEWAY_PORT, external: args.hostPort, ip: args.bindAddress }],
+        healthcheck: {
+          tests: GATEWAY_HEALTHCHECK,
+          interval: "5s",
+          timeout: "6s",
+          retries: 6,
+          startPeriod: goDuration(args.waitTimeout ?? 600),
+        },
+        restart: "unless-stopped",
+        wait: true,
+        waitTimeout: args.waitTimeout ?? 600,
+        labels: stackLabels(args.stack, "gateway"),
+      },
+      { parent: this, dependsOn: [guard] },
+    );
+    // A wildcard bind is reached on this host through loopback.
+    const reachable = ["0.0.0.0", "::"].includes(args.bindAddress) ? "127.0.0.1" : args.bindAddress;
+    const host = reachable.includes(":") ? `[${reachable}]` : reachable;
+    this.containerName = container.name;
+    this.baseUrl = pulumi.interpolate`http://${host}:${container.ports.apply((p) => p?.[0]?.external ?? args.hostPort)}`;
+    this.masterKey = masterKey;
+    this.uiPassword = pulumi.secret(uiPassword);
+    this.registerOutputs({
+      containerName: this.containerName,
+      baseUrl: this.baseUrl,
+      masterKey: this.masterKey,
+      uiPassword: this.uiPassword,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config";
+import { Database } from "./database";
+import { Gateway } from "./gateway";
+import { stackNames } from "./naming";
+import { GatewayNetwork } from "./network";
+
+/**
+ * The whole gateway stack of one environment: the private network, `litellm-db` and `litellm`.
+ * Only wiring lives here; each part is a component of its own.
+ */
+export class LiteLlmStack extends pulumi.ComponentResource {
+  /** Base URL of the gateway on the host, without `/v1`. */
+  public readonly baseUrl: pulumi.Output<string>;
+  /** Master key (secret). */
+  public readonly masterKey: pulumi.Output<string>;
+  /** UI user name. */
+  public readonly uiUsername: string;
+  /** UI password (secret). */
+  public readonly uiPassword: pulumi.Output<string>;
+  /** Docker names of the stack's objects. */
+  public readonly names: { network: string; db: string; gateway: string; volume: string };
+
+  constructor(name: string, config: StackConfig, opts?: pulumi.ComponentResourceOptions) {
+    super("litellm:index:Stack", name, {}, opts);
+    for (const warning of config.warnings) {
+      void pulumi.log.warn(warning, this);
+    }
+    const names = stackNames(config.stack);
+    const volume = config.existingVolume ?? names.volume;
+    const network = new GatewayNetwork(
+      `${name}-network`,
+      { name: names.network, stack: config.stack },
+      { parent: this },
+    );
+    const database = new Database(
+      `${name}-db`,
+      {
+        stack: config.stack,
+        containerName: names.db,
+        volumeName: volume,
+        adoptVolume: config.existingVolume !== undefined,
+        deleteDataOnDestroy: config.deleteDataOnDestroy,
+        image: config.postgresImage,
+        network: network.name,
+      },
+      { parent: this },
+    );
+    const gateway = new Gateway(
+      `${name}-gateway`,
+      {
+        stack: config.stack,
+        containerName: names.gateway,
+        image: config.gatewayImage,
+        network: network.name,
+        databaseUrl: database.url,
+        bindAddress: config.bindAddress,
+        hostPort: config.hostPort,
+        masterKey: config.masterKey,
+        saltKey: config.saltKey,
+        allowSaltKeyChange: config.allowSaltKeyChange,
+        uiUsername: config.uiUsername,
+        uiPassword: config.uiPassword,
+        waitTimeout: config.gatewayWaitTimeout,
+      },
+      { parent: this, dependsOn: [database] },
+    );
+    this.names = { ...names, volume };
+    this.baseUrl = gateway.baseUrl;
+    this.masterKey = gateway.masterKey;
+    this.uiUsername = config.uiUsername;
+    this.uiPassword = gateway.uiPassword;
+    this.registerOutputs({
+      baseUrl: this.baseUrl,
+      masterKey: this.masterKey,
+      uiPassword: this.uiPassword,
+    });
+  }
+}

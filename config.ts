@@ -1,0 +1,299 @@
+/**
+ * The stack's configuration: one zod schema for every `litellm-stack:*` key, read once at the
+ * entry point. Every key is declared with a description in Pulumi.yaml and documented in
+ * docs/configuration.md. Errors name the key, the problem and the `pulumi config set` that fixes
+ * it, and never echo a secret value.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+/** The Pulumi project name: the namespace of every config key. */
+export const PROJECT = "litellm-stack";
+
+/** Default LiteLLM image: the Postgres-ready build, ≥ 1.84.0 (critical auth bypass before it), by digest. */
+export const DEFAULT_GATEWAY_IMAGE =
+  "ghcr.io/berriai/litellm-database:v1.86.1@sha256:49f891966bfa01c05c4e7cf5eb01387b8b2da5943556056d2d0e07333dbcd7af";
+
+/** Default Postgres image: the official Postgres 16 image, by digest. */
+export const DEFAULT_POSTGRES_IMAGE =
+  "postgres:16@sha256:95206741a5b214807675e14165369d05b93a9cf692223b616d07cca227e74b0b";
+
+/** The lowest LiteLLM version the stack accepts (GHSA-4xpc-pv4p-pm3w, fixed in 1.84.0). */
+export const MIN_LITELLM_VERSION: readonly [number, number, number] = [1, 84, 0];
+
+/** Config keys whose values must be set with `pulumi config set --secret`. */
+export const SECRET_KEYS = ["masterKey", "saltKey", "uiPassword"] as const;
+
+/** Error thrown for invalid configuration, before any resource is created. */
+export class ConfigError extends pulumi.RunError {
+  override readonly name = "ConfigError";
+  readonly code = "CONFIG_INVALID";
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid stack configuration (nothing was created):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+  }
+}
+
+const bool = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], {
+  error: "must be true or false",
+});
+const int = z.union(
+  [
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform((v) => Number(v)),
+  ],
+  { error: "must be a whole number" },
+);
+
+const isLoopback = (address: string): boolean =>
+  /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(address) || address === "::1";
+
+/** The raw config keys as they appear in Pulumi.<stack>.yaml (without the project prefix). */
+export const configSchema = z
+  .object({
+    production: bool
+      .default(false)
+      .describe("Marks a production stack: images must be pinned by digest."),
+    bindAddress: z
+      .string()
+      .trim()
+      .min(1)
+      .default("127.0.0.1")
+      .describe("Host address the gateway port is published on."),
+    hostPort: int
+      .pipe(z.number().int().min(1).max(65535, "must be between 1 and 65535"))
+      .default(4000)
+      .describe("Host port the gateway is published on."),
+    allowNonLoopbackBind: bool
+      .default(false)
+      .describe("Acknowledges publishing the gateway on a non-loopback address."),
+    gatewayImage: z
+      .string()
+      .trim()
+      .min(1)
+      .default(DEFAULT_GATEWAY_IMAGE)
+      .describe("LiteLLM image reference."),
+    postgresImage: z
+      .string()
+      .trim()
+      .min(1)
+      .default(DEFAULT_POSTGRES_IMAGE)
+      .describe("Postgres image reference."),
+    uiUsername: z.string().trim().min(1).default("admin").describe("LiteLLM UI user name."),
+    uiPassword: z.string().min(12, "must be at least 12 characters").optional(),
+    masterKey: z
+      .string()
+      .regex(/^sk-\S{16,}$/, "must start with `sk-` followed by at least 16 characters")
+      .optional(),
+    saltKey: z.string().min(16, "must be at least 16 characters").optional(),
+    allowSaltKeyChange: bool
+      .default(false)
+      .describe("Acknowledges that the salt key changes (stored credentials become unreadable)."),
+    existingVolume: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be a Docker volume name")
+      .optional(),
+    deleteDataOnDestroy: bool
+      .default(false)
+      .describe("Lets `pulumi destroy` delete the data volume."),
+    gatewayWaitTimeout: int
+      .pipe(z.number().int().min(30, "must be at least 30 seconds").max(3600))
+      .default(600)
+      .describe("Seconds to wait for the gateway to become healthy (migrations run first)."),
+  })
+  .strict();
+
+/** Validated stack settings, with secrets wrapped as secret Outputs. */
+export interface StackConfig {
+  /** The Pulumi stack name. */
+  stack: string;
+  /** Production stack: images must be pinned by digest. */
+  production: boolean;
+  /** Host address of the published gateway port. */
+  bindAddress: string;
+  /** Host port of the published gateway. */
+  hostPort: number;
+  /** LiteLLM image reference. */
+  gatewayImage: string;
+  /** Postgres image reference. */
+  postgresImage: string;
+  /** LiteLLM UI user name. */
+  uiUsername: string;
+  /** UI password given by the operator (secret), else generated. */
+  uiPassword: pulumi.Output<string> | undefined;
+  /** Existing master key to keep (secret), else generated. */
+  masterKey: pulumi.Output<string> | undefined;
+  /** Existing salt key to keep (secret), else generated once. */
+  saltKey: pulumi.Output<string> | undefined;
+  /** Whether a salt key change is acknowledged. */
+  allowSaltKeyChange: boolean;
+  /** Existing data volume to adopt instead of creating one. */
+  existingVolume: string | undefined;
+  /** Whether destroy deletes the data volume. */
+  deleteDataOnDestroy: boolean;
+  /** Seconds to wait for the gateway to become healthy. */
+  gatewayWaitTimeout: number;
+  /** Non-fatal notes for the operator (e.g. the non-loopback warning). */
+  warnings: string[];
+}
+
+const fixFor = (key: string, secret: boolean, example: string): string =>
+  `pulumi config set ${secret ? "--secret " : ""}${PROJECT}:${key} ${example}`;
+
+const EXAMPLES: Record<string, string> = {
+  production: "true",
+  bindAddress: "127.0.0.1",
+  hostPort: "4000",
+  allowNonLoopbackBind: "true",
+  gatewayImage: "'ghcr.io/berriai/litellm-database:v1.86.1@sha256:<digest>'",
+  postgresImage: "'postgres:16@sha256:<digest>'",
+  uiUsername: "admin",
+  uiPassword: "<password>",
+  masterKey: "'sk-<key>'",
+  saltKey: "<salt>",
+  allowSaltKeyChange: "true",
+  existingVolume: "litellm_pgdata",
+  deleteDataOnDestroy: "true",
+  gatewayWaitTimeout: "600",
+};
+
+const hasDigest = (image: string): boolean => /@sha256:[a-f0-9]{64}$/.test(image);
+
+/** The LiteLLM version in an image tag such as `v1.86.1-stable`, if there is one. */
+export function litellmVersion(image: string): [number, number, number] | undefined {
+  const match = /:(?:main-)?v(\d+)\.(\d+)\.(\d+)/.exec(image.split("@")[0] ?? "");
+  if (match === null) {
+    return undefined;
+  }
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
+/**
+ * Validates raw config values (keys without the project prefix, values as Pulumi passes them:
+ * strings) and returns typed settings. Throws {@link ConfigError} listing every problem.
+ */
+export function parseConfig(
+  stack: string,
+  raw: Record<string, string>,
+  secretKeys: ReadonlySet<string>,
+): StackConfig {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    // Pulumi.yaml declares optional keys with an empty default: "" means "not set".
+    if (value === "") {
+      continue;
+    }
+    values[key] = value;
+    if ((SECRET_KEYS as readonly string[]).includes(key) && !secretKeys.has(key)) {
+      problems.push(
+        `${PROJECT}:${key}: is stored in plaintext; it must be a secret. Fix: ${fixFor(key, true, "<value>")}`,
+      );
+    }
+  }
+  const parsed = configSchema.safeParse(values);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          problems.push(
+            `${PROJECT}:${key}: unknown key (known keys: ${Object.keys(configSchema.shape).join(", ")}). Fix: pulumi config rm ${PROJECT}:${key}`,
+          );
+        }
+        continue;
+      }
+      const key = String(issue.path[0] ?? "");
+      const secret = (SECRET_KEYS as readonly string[]).includes(key);
+      const got = secret || raw[key] === undefined ? "" : ` (got ${JSON.stringify(raw[key])})`;
+      problems.push(
+        `${PROJECT}:${key}: ${issue.message}${got}. Fix: ${fixFor(key, secret, EXAMPLES[key] ?? "<value>")}`,
+      );
+    }
+    throw new ConfigError(problems);
+  }
+  const c = parsed.data;
+  const warnings: string[] = [];
+
+  if (!isLoopback(c.bindAddress)) {
+    if (!c.allowNonLoopbackBind) {
+      problems.push(
+        `${PROJECT}:bindAddress: ${JSON.stringify(c.bindAddress)} is not a loopback address; the gateway's admin API would be reachable from other hosts without TLS. ` +
+          `Fix: ${fixFor("bindAddress", false, "127.0.0.1")}, or acknowledge with ${fixFor("allowNonLoopbackBind", false, "true")} and put a TLS-terminating reverse proxy in front`,
+      );
+    } else {
+      warnings.push(
+        `The gateway is published on ${c.bindAddress}:${c.hostPort}, beyond loopback. It serves plain HTTP (no TLS) and its admin API accepts the master key: put a TLS-terminating, Host-normalising reverse proxy in front and restrict access.`,
+      );
+    }
+  }
+  for (const key of ["gatewayImage", "postgresImage"] as const) {
+    if (c.production && !hasDigest(c[key])) {
+      problems.push(
+        `${PROJECT}:${key}: ${JSON.stringify(c[key])} has no digest; a production stack (${PROJECT}:production=true) only runs images pinned by digest. Fix: ${fixFor(key, false, EXAMPLES[key] ?? "")}`,
+      );
+    }
+  }
+  const version = litellmVersion(c.gatewayImage);
+  if (version !== undefined && compareVersions(version, MIN_LITELLM_VERSION) < 0) {
+    problems.push(
+      `${PROJECT}:gatewayImage: LiteLLM ${version.join(".")} is older than ${MIN_LITELLM_VERSION.join(".")} (critical auth bypass GHSA-4xpc-pv4p-pm3w; compromised releases before it). Fix: ${fixFor("gatewayImage", false, EXAMPLES["gatewayImage"] ?? "")}`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  const secret = (v: string | undefined): pulumi.Output<string> | undefined =>
+    v === undefined ? undefined : pulumi.secret(v);
+  return {
+    stack,
+    production: c.production,
+    bindAddress: c.bindAddress,
+    hostPort: c.hostPort,
+    gatewayImage: c.gatewayImage,
+    postgresImage: c.postgresImage,
+    uiUsername: c.uiUsername,
+    uiPassword: secret(c.uiPassword),
+    masterKey: secret(c.masterKey),
+    saltKey: secret(c.saltKey),
+    allowSaltKeyChange: c.allowSaltKeyChange,
+    existingVolume: c.existingVolume,
+    deleteDataOnDestroy: c.deleteDataOnDestroy,
+    gatewayWaitTimeout: c.gatewayWaitTimeout,
+    warnings,
+  };
+}
+
+function compareVersions(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) {
+      return d;
+    }
+  }
+  return 0;
+}
+
+/** Reads this project's config once from the Pulumi runtime and validates it. */
+export function loadConfig(): StackConfig {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(`${PROJECT}:`)) {
+      raw[key.slice(PROJECT.length + 1)] = value;
+    }
+  }
+  const secretKeys = new Set<string>();
+  const fromEnv = process.env["PULUMI_CONFIG_SECRET_KEYS"];
+  if (fromEnv !== undefined && fromEnv !== "") {
+    const parsed: unknown = JSON.parse(fromEnv);
+    for (const key of Array.isArray(parsed) ? (parsed as unknown[]) : []) {
+      if (typeof key === "string" && key.startsWith(`${PROJECT}:`)) {
+        secretKeys.add(key.slice(PROJECT.length + 1));
+      }
+    }
+  }
+  return parseConfig(pulumi.getStack(), raw, secretKeys);
+}

@@ -1,0 +1,13 @@
+// Entry point: read the config once, build the stack, export the consuming server's env.
+import { loadConfig } from "./config";
+import { LiteLlmStack } from "./components";
+
+const config = loadConfig();
+const stack = new LiteLlmStack("litellm", config);
+
+export const LLM_PROVIDER = "litellm";
+export const LITELLM_BASE_URL = stack.baseUrl;
+export const LITELLM_MASTER_KEY = stack.masterKey;
+export const LITELLM_UI_USERNAME = stack.uiUsername;
+export const LITELLM_UI_PASSWORD = stack.uiPassword;
+export const dockerNames = stack.names;

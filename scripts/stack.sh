@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# npm run up|preview|down|outputs [-- --stack NAME] [extra pulumi args]: the gateway stack's main
+# commands on the project's local backend (default stack: dev; created on first use).
+#   up       pulumi up --yes (preview, then apply)
+#   preview  pulumi preview --refresh --diff (what `up` would change, including drift)
+#   down     pulumi destroy --yes; the data volume survives unless deleteDataOnDestroy is set. The
+#            generated master and salt keys are first saved into the stack's config as secrets, so
+#            a later `up` reuses them with the kept data.
+#   outputs  pulumi stack output --json (add --show-secrets to see secret values)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/scripts/toolchain-env.sh"
+
+verb="${1:?usage: stack.sh up|preview|down|outputs [--stack NAME] [pulumi args]}"
+shift
+stack="dev"
+args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --stack | -s) stack="${2:?--stack needs a name}"; shift 2 ;;
+    --stack=*) stack="${1#--stack=}"; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+
+pulumi_env
+cd "$ROOT"
+p() { "$PULUMI_CLI" "$@"; }
+if ! p stack select "$stack" >/dev/null 2>&1; then
+  if [[ "$verb" == "up" || "$verb" == "preview" ]]; then
+    log "creating stack '$stack' (passphrase secrets, local backend)"
+    p stack init "$stack" --secrets-provider passphrase >/dev/null
+  else
+    die "stack '$stack' does not exist (run 'npm run up -- --stack $stack' first)"
+  fi
+fi
+
+case "$verb" in
+  up) exec "$PULUMI_CLI" up --yes --stack "$stack" "${args[@]}" ;;
+  preview) exec "$PULUMI_CLI" preview --refresh --diff --stack "$stack" "${args[@]}" ;;
+  outputs) exec "$PULUMI_CLI" stack output --json --stack "$stack" "${args[@]}" ;;
+  down)
+    state="$(p stack export --show-secrets --stack "$stack")"
+    urn_of() { jq -r --arg t "$1" --arg n "$2" '.deployment.resources[]? | select(.type == $t and (.urn | endswith("::" + $n))) | .urn' <<<"$state"; }
+    result_of() { jq -r --arg t "$1" --arg n "$2" '.deployment.resources[]? | select(.type == $t and (.urn | endswith("::" + $n))) | .outputs.result | if type == "object" then .plaintext | fromjson else . end' <<<"$state"; }
+    delete_data="$(p config get deleteDataOnDestroy --stack "$stack" 2>/dev/null || echo false)"
+    salt_urn="$(urn_of random:index/randomPassword:RandomPassword litellm-gateway-salt-key)"
+    if [[ -n "$salt_urn" && "$delete_data" != "true" ]]; then
+      log "keeping the data volume: saving the generated master and salt keys into the stack's config (secrets)"
+      result_of random:index/randomPassword:RandomPassword litellm-gateway-salt-key | p config set --secret saltKey --stack "$stack" >/dev/null
+      master="$(result_of random:index/randomPassword:RandomPassword litellm-gateway-master-key)"
+      if [[ -n "$master" && "$master" != "null" ]]; then
+        printf 'sk-%s' "$master" | p config set --secret masterKey --stack "$stack" >/dev/null
+      fi
+    fi
+    if [[ -n "$salt_urn" ]]; then
+      p state unprotect "$salt_urn" --yes --stack "$stack" >/dev/null
+    fi
+    exec "$PULUMI_CLI" destroy --yes --stack "$stack" "${args[@]}"
+    ;;
+  *) die "unknown verb '$verb' (up, preview, down, outputs)" ;;
+esac
