@@ -49,6 +49,8 @@ export class Database extends pulumi.ComponentResource {
       { length: 32, special: false },
       { parent: this },
     );
+    // RandomPassword marks `result` secret; say so here too, so no refactor can lose it.
+    const secretPassword = pulumi.secret(password.result);
     const volumeName = args.adoptVolume
       ? pulumi.output(args.volumeName)
       : new docker.Volume(
@@ -64,7 +66,7 @@ export class Database extends pulumi.ComponentResource {
         envs: [
           `POSTGRES_USER=${DB_USER}`,
           `POSTGRES_DB=${DB_NAME}`,
-          pulumi.interpolate`POSTGRES_PASSWORD=${password.result}`,
+          pulumi.interpolate`POSTGRES_PASSWORD=${secretPassword}`,
         ],
         networksAdvanced: [{ name: args.network, aliases: [DB_HOST] }],
         volumes: [{ volumeName, containerPath: PGDATA }],
@@ -84,9 +86,9 @@ export class Database extends pulumi.ComponentResource {
     );
     this.containerName = container.name;
     this.volumeName = volumeName;
-    this.password = password.result;
+    this.password = secretPassword;
     this.url = pulumi.secret(
-      pulumi.interpolate`postgresql://${DB_USER}:${password.result}@${DB_HOST}:5432/${DB_NAME}`,
+      pulumi.interpolate`postgresql://${DB_USER}:${secretPassword}@${DB_HOST}:5432/${DB_NAME}`,
     );
     this.registerOutputs({
       containerName: this.containerName,

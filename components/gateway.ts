@@ -89,7 +89,7 @@ export class Gateway extends pulumi.ComponentResource {
             }`,
           )
         : pulumi.secret(args.masterKey);
-    const saltKey =
+    const saltKey = pulumi.secret(
       args.saltKey === undefined
         ? new random.RandomPassword(
             `${name}-salt-key`,
@@ -97,15 +97,17 @@ export class Gateway extends pulumi.ComponentResource {
             // A replacement would make every stored credential unreadable (see SaltGuard).
             { parent: this, protect: true },
           ).result
-        : pulumi.secret(args.saltKey);
-    const uiPassword =
+        : args.saltKey,
+    );
+    const uiPassword = pulumi.secret(
       args.uiPassword === undefined
         ? new random.RandomPassword(
             `${name}-ui-password`,
             { length: 24, special: false },
             { parent: this },
           ).result
-        : pulumi.secret(args.uiPassword);
+        : args.uiPassword,
+    );
 
     const guard = new SaltGuard(
       `${name}-salt-guard`,
@@ -154,7 +156,7 @@ export class Gateway extends pulumi.ComponentResource {
     this.containerName = container.name;
     this.baseUrl = pulumi.interpolate`http://${host}:${container.ports.apply((p) => p?.[0]?.external ?? args.hostPort)}`;
     this.masterKey = masterKey;
-    this.uiPassword = pulumi.secret(uiPassword);
+    this.uiPassword = uiPassword;
     this.registerOutputs({
       containerName: this.containerName,
       baseUrl: this.baseUrl,

@@ -1,0 +1,226 @@
+/**
+ * The stack's components under pulumi.runtime.setMocks: the inputs of every child resource.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { StackConfig } from "../../config";
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+const registered: Registered[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === "random:index/randomPassword:RandomPassword") {
+          state["result"] = `generated-${args.name}`;
+        }
+        return { id: `${args.name}-id`, state };
+      },
+      call: () => ({}),
+    },
+    "litellm-stack",
+    "test",
+    false,
+  );
+});
+
+/** Resolves an Output (awaited before any assertion). */
+function value<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+function config(overrides: Partial<StackConfig> = {}): StackConfig {
+  return {
+    stack: "dev",
+    production: false,
+    bindAddress: "127.0.0.1",
+    hostPort: 4000,
+    gatewayImage: "litellm:test",
+    postgresImage: "postgres:test",
+    uiUsername: "admin",
+    uiPassword: undefined,
+    masterKey: undefined,
+    saltKey: undefined,
+    allowSaltKeyChange: false,
+    existingVolume: undefined,
+    deleteDataOnDestroy: false,
+    gatewayWaitTimeout: 600,
+    warnings: [],
+    ...overrides,
+  };
+}
+
+async function build(name: string, overrides: Partial<StackConfig> = {}) {
+  const { LiteLlmStack } = await import("../../components");
+  const before = registered.length;
+  const stack = new LiteLlmStack(name, config(overrides));
+  await value(stack.baseUrl);
+  await value(stack.masterKey);
+  // let the remaining registrations land
+  await new Promise((r) => setTimeout(r, 50));
+  const mine = registered.slice(before).filter((r) => r.name.startsWith(name));
+  const find = (type: string, suffix: string): Registered => {
+    const r = mine.find((x) => x.type === type && x.name === `${name}-${suffix}`);
+    if (r === undefined) {
+      throw new Error(`no ${type} ${name}-${suffix} among ${mine.map((m) => m.name).join(", ")}`);
+    }
+    return r;
+  };
+  return { stack, mine, find };
+}
+
+const CONTAINER = "docker:index/container:Container";
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** The value of an input the engine would store encrypted, failing when it is not secret. */
+function secretValue(input: unknown): unknown {
+  const wrapped = input as Record<string, unknown>;
+  expect(wrapped[SECRET_SIG], "input should be secret").toBe("1b47061264138c4ac30d75fd1eb44270");
+  return wrapped["value"];
+}
+
+describe("LiteLlmStack children", () => {
+  it("keeps the compose names on the dev stack and distinct names elsewhere", async () => {
+    const dev = await build("a");
+    expect(dev.find(CONTAINER, "db-container").inputs["name"]).toBe("litellm-db");
+    expect(dev.find(CONTAINER, "gateway-container").inputs["name"]).toBe("litellm");
+    expect(dev.find("docker:index/volume:Volume", "db-data").inputs["name"]).toBe("litellm_pgdata");
+    const ci = await build("b", { stack: "ci" });
+    expect(ci.find(CONTAINER, "db-container").inputs["name"]).toBe("litellm-ci-db");
+    expect(ci.find("docker:index/volume:Volume", "db-data").inputs["name"]).toBe(
+      "litellm_ci_pgdata",
+    );
+    expect(ci.find("docker:index/network:Network", "network-bridge").inputs["name"]).toBe(
+      "litellm-ci-net",
+    );
+  });
+
+  it("gives the database no published ports, a healthcheck, the volume, restart unless-stopped", async () => {
+    const { find } = await build("c");
+    const db = find(CONTAINER, "db-container").inputs;
+    expect(db["ports"]).toBeUndefined();
+    expect(db["restart"]).toBe("unless-stopped");
+    expect(db["wait"]).toBe(true);
+    expect(db["volumes"]).toEqual([
+      { volumeName: "litellm_pgdata", containerPath: "/var/lib/postgresql/data" },
+    ]);
+    expect(db["healthcheck"]).toMatchObject({
+      tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "litellm", "-d", "litellm"],
+    });
+    expect(db["networksAdvanced"]).toEqual([{ name: "litellm-net", aliases: ["litellm-db"] }]);
+    expect(secretValue(db["envs"])).toEqual([
+      "POSTGRES_USER=litellm",
+      "POSTGRES_DB=litellm",
+      "POSTGRES_PASSWORD=generated-c-db-password",
+    ]);
+  });
+
+  it("publishes the gateway on the configured bind address and port only", async () => {
+    const loop = await build("d");
+    expect(loop.find(CONTAINER, "gateway-container").inputs["ports"]).toEqual([
+      { internal: 4000, external: 4000, ip: "127.0.0.1" },
+    ]);
+    expect(await value(loop.stack.baseUrl)).toBe("http://127.0.0.1:4000");
+    const wide = await build("e", { bindAddress: "0.0.0.0", hostPort: 8080 });
+    expect(wide.find(CONTAINER, "gateway-container").inputs["ports"]).toEqual([
+      { internal: 4000, external: 8080, ip: "0.0.0.0" },
+    ]);
+    expect(await value(wide.stack.baseUrl)).toBe("http://127.0.0.1:8080");
+  });
+
+  it("wires the gateway's env: database over the private network, generated sk- master key, salt, UI", async () => {
+    const { find, stack } = await build("f");
+    const envs = secretValue(find(CONTAINER, "gateway-container").inputs["envs"]) as string[];
+    expect(envs).toEqual([
+      "DATABASE_URL=postgresql://litellm:generated-f-db-password@litellm-db:5432/litellm",
+      "LITELLM_MASTER_KEY=sk-generated-f-gateway-master-key",
+      "LITELLM_SALT_KEY=generated-f-gateway-salt-key",
+      "STORE_MODEL_IN_DB=True",
+      "UI_USERNAME=admin",
+      "UI_PASSWORD=generated-f-gateway-ui-password",
+      "LITELLM_LOCAL_MODEL_COST_MAP=True",
+    ]);
+    expect(await value(stack.masterKey)).toBe("sk-generated-f-gateway-master-key");
+  });
+
+  it("checks the gateway on /health/liveliness (never /health) and waits long enough for migrations", async () => {
+    const { find } = await build("g", { gatewayWaitTimeout: 900 });
+    const gw = find(CONTAINER, "gateway-container").inputs;
+    const hc = gw["healthcheck"] as { tests: string[]; startPeriod: string };
+    expect(hc.tests.join(" ")).toContain("/health/liveliness");
+    expect(hc.tests.join(" ")).not.toMatch(/\/health'/);
+    expect(hc.startPeriod).toBe("15m0s");
+    expect(gw["wait"]).toBe(true);
+    expect(gw["waitTimeout"]).toBe(900);
+    expect(gw["restart"]).toBe("unless-stopped");
+  });
+
+  it("labels every container, volume and network with the stack and role", async () => {
+    const { mine } = await build("h", { stack: "qa" });
+    const docker = mine.filter((r) =>
+      [
+        "docker:index/container:Container",
+        "docker:index/volume:Volume",
+        "docker:index/network:Network",
+      ].includes(r.type),
+    );
+    expect(docker).toHaveLength(4);
+    const roles = docker.map((r) => {
+      const labels = r.inputs["labels"] as { label: string; value: string }[];
+      expect(labels).toContainEqual({ label: "litellm-stack.stack", value: "qa" });
+      return labels.find((l) => l.label === "litellm-stack.role")?.value;
+    });
+    expect(roles.sort()).toEqual(["data", "db", "gateway", "network"]);
+  });
+
+  it("generates every secret with RandomPassword and keeps them secret", async () => {
+    const { mine, stack } = await build("i");
+    const passwords = mine.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
+    expect(passwords.map((p) => p.name).sort()).toEqual([
+      "i-db-password",
+      "i-gateway-master-key",
+      "i-gateway-salt-key",
+      "i-gateway-ui-password",
+    ]);
+    expect(mine.some((r) => r.type === "random:index/randomString:RandomString")).toBe(false);
+    expect(await pulumi.isSecret(stack.masterKey as pulumi.Output<string>)).toBe(true);
+    expect(await pulumi.isSecret(stack.uiPassword as pulumi.Output<string>)).toBe(true);
+  });
+
+  it("uses given master, salt and UI secrets instead of generating them (compose migration)", async () => {
+    const { mine, find, stack } = await build("j", {
+      masterKey: pulumi.secret("sk-kept-master-key-0123"),
+      saltKey: pulumi.secret("kept-salt-0123456789"),
+      uiPassword: pulumi.secret("kept-ui-password"),
+      existingVolume: "old_pgdata",
+    });
+    const passwords = mine.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
+    expect(passwords.map((p) => p.name)).toEqual(["j-db-password"]);
+    expect(mine.some((r) => r.type === "docker:index/volume:Volume")).toBe(false);
+    expect(find(CONTAINER, "db-container").inputs["volumes"]).toEqual([
+      { volumeName: "old_pgdata", containerPath: "/var/lib/postgresql/data" },
+    ]);
+    const envs = secretValue(find(CONTAINER, "gateway-container").inputs["envs"]) as string[];
+    expect(envs).toContain("LITELLM_MASTER_KEY=sk-kept-master-key-0123");
+    expect(envs).toContain("LITELLM_SALT_KEY=kept-salt-0123456789");
+    expect(await pulumi.isSecret(stack.masterKey as pulumi.Output<string>)).toBe(true);
+  });
+
+  it("records the salt key's hash in a SaltGuard the gateway depends on", async () => {
+    const { mine } = await build("k");
+    const guard = mine.find((r) => r.type === "pulumi-nodejs:dynamic/litellm:SaltGuard");
+    expect(secretValue(guard?.inputs["saltHash"])).toMatch(/^[a-f0-9]{64}$/);
+    expect(guard?.inputs["allowChange"]).toBe(false);
+    expect(JSON.stringify(guard?.inputs["__provider"] ?? "")).not.toContain(
+      "generated-k-gateway-salt-key",
+    );
+  });
+});

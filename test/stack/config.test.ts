@@ -1,0 +1,136 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import {
+  ConfigError,
+  DEFAULT_GATEWAY_IMAGE,
+  DEFAULT_POSTGRES_IMAGE,
+  litellmVersion,
+  parseConfig,
+} from "../../config";
+
+const noSecrets = new Set<string>();
+
+function problems(raw: Record<string, string>, secrets: ReadonlySet<string> = noSecrets): string[] {
+  try {
+    parseConfig("dev", raw, secrets);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseConfig", () => {
+  it("gives safe defaults: loopback, port 4000, digest-pinned images, admin UI user", () => {
+    const c = parseConfig("dev", {}, noSecrets);
+    expect(c).toMatchObject({
+      bindAddress: "127.0.0.1",
+      hostPort: 4000,
+      production: false,
+      gatewayImage: DEFAULT_GATEWAY_IMAGE,
+      postgresImage: DEFAULT_POSTGRES_IMAGE,
+      uiUsername: "admin",
+      allowSaltKeyChange: false,
+      deleteDataOnDestroy: false,
+      gatewayWaitTimeout: 600,
+      warnings: [],
+    });
+    expect(c.masterKey).toBeUndefined();
+    expect(DEFAULT_GATEWAY_IMAGE).toMatch(/@sha256:[a-f0-9]{64}$/);
+    expect(DEFAULT_POSTGRES_IMAGE).toMatch(/^postgres:16@sha256:[a-f0-9]{64}$/);
+  });
+
+  it("treats the empty defaults of Pulumi.yaml as unset", () => {
+    const c = parseConfig("dev", { masterKey: "", saltKey: "", existingVolume: "" }, noSecrets);
+    expect(c.masterKey).toBeUndefined();
+    expect(c.existingVolume).toBeUndefined();
+  });
+
+  it("rejects an unknown key and says how to remove it", () => {
+    expect(problems({ hostport: "4000" })).toEqual([
+      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, gatewayImage, postgresImage, uiUsername, uiPassword, masterKey, saltKey, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
+    ]);
+  });
+
+  it("rejects a wrong type", () => {
+    expect(problems({ hostPort: "abc" })).toEqual([
+      'litellm-stack:hostPort: must be a whole number (got "abc"). Fix: pulumi config set litellm-stack:hostPort 4000',
+    ]);
+    expect(problems({ production: "yes" })).toEqual([
+      'litellm-stack:production: must be true or false (got "yes"). Fix: pulumi config set litellm-stack:production true',
+    ]);
+  });
+
+  it("rejects a port out of range", () => {
+    expect(problems({ hostPort: "70000" })).toEqual([
+      'litellm-stack:hostPort: must be between 1 and 65535 (got "70000"). Fix: pulumi config set litellm-stack:hostPort 4000',
+    ]);
+  });
+
+  it("refuses a non-loopback bind without the acknowledgment", () => {
+    expect(problems({ bindAddress: "0.0.0.0" })).toEqual([
+      'litellm-stack:bindAddress: "0.0.0.0" is not a loopback address; the gateway\'s admin API would be reachable from other hosts without TLS. Fix: pulumi config set litellm-stack:bindAddress 127.0.0.1, or acknowledge with pulumi config set litellm-stack:allowNonLoopbackBind true and put a TLS-terminating reverse proxy in front',
+    ]);
+  });
+
+  it("accepts loopback addresses and warns about TLS and auth for an acknowledged wide bind", () => {
+    expect(parseConfig("dev", { bindAddress: "127.0.0.2" }, noSecrets).warnings).toEqual([]);
+    expect(parseConfig("dev", { bindAddress: "::1" }, noSecrets).warnings).toEqual([]);
+    const c = parseConfig(
+      "dev",
+      { bindAddress: "0.0.0.0", allowNonLoopbackBind: "true" },
+      noSecrets,
+    );
+    expect(c.warnings).toHaveLength(1);
+    expect(c.warnings[0]).toMatch(/no TLS/);
+    expect(c.warnings[0]).toMatch(/master key/);
+  });
+
+  it("refuses an image without digest in a production stack", () => {
+    expect(
+      problems({ production: "true", gatewayImage: "ghcr.io/berriai/litellm-database:v1.86.1" }),
+    ).toEqual([
+      "litellm-stack:gatewayImage: \"ghcr.io/berriai/litellm-database:v1.86.1\" has no digest; a production stack (litellm-stack:production=true) only runs images pinned by digest. Fix: pulumi config set litellm-stack:gatewayImage 'ghcr.io/berriai/litellm-database:v1.86.1@sha256:<digest>'",
+    ]);
+    expect(parseConfig("prod", { production: "true" }, noSecrets).production).toBe(true);
+  });
+
+  it("refuses LiteLLM older than 1.84.0", () => {
+    expect(problems({ gatewayImage: "ghcr.io/berriai/litellm:v1.82.7-stable" })[0]).toMatch(
+      /^litellm-stack:gatewayImage: LiteLLM 1\.82\.7 is older than 1\.84\.0 \(critical auth bypass/,
+    );
+    expect(litellmVersion("ghcr.io/berriai/litellm:main-v1.90.2-stable@sha256:abc")).toEqual([
+      1, 90, 2,
+    ]);
+    expect(litellmVersion("litellm-stack/litellm-emulator:local")).toBeUndefined();
+  });
+
+  it("requires secret keys to be set as secrets and never echoes their values", () => {
+    const found = problems({ masterKey: "sk-0123456789abcdefXYZ" });
+    expect(found).toEqual([
+      "litellm-stack:masterKey: is stored in plaintext; it must be a secret. Fix: pulumi config set --secret litellm-stack:masterKey <value>",
+    ]);
+    const bad = problems({ masterKey: "not-a-key-value" }, new Set(["masterKey"]));
+    expect(bad).toEqual([
+      "litellm-stack:masterKey: must start with `sk-` followed by at least 16 characters. Fix: pulumi config set --secret litellm-stack:masterKey 'sk-<key>'",
+    ]);
+    expect(bad.join("")).not.toContain("not-a-key-value");
+  });
+
+  it("wraps given secrets as secret outputs", async () => {
+    const c = parseConfig(
+      "dev",
+      { masterKey: "sk-0123456789abcdefXYZ", saltKey: "0123456789abcdef0123" },
+      new Set(["masterKey", "saltKey"]),
+    );
+    expect(c.masterKey).toBeDefined();
+    expect(await pulumi.isSecret(c.masterKey as pulumi.Output<string>)).toBe(true);
+    expect(await pulumi.isSecret(c.saltKey as pulumi.Output<string>)).toBe(true);
+  });
+
+  it("lists every problem at once", () => {
+    expect(
+      problems({ bindAddress: "10.0.0.1", production: "true", gatewayImage: "x:1" }),
+    ).toHaveLength(2);
+  });
+});
