@@ -22,7 +22,7 @@ export const DEFAULT_POSTGRES_IMAGE =
 export const MIN_LITELLM_VERSION: readonly [number, number, number] = [1, 84, 0];
 
 /** Config keys whose values must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["masterKey", "saltKey", "uiPassword"] as const;
+export const SECRET_KEYS = ["masterKey", "saltKey", "uiPassword", "databasePassword"] as const;
 
 /** Error thrown for invalid configuration, before any resource is created. */
 export class ConfigError extends pulumi.RunError {
@@ -90,6 +90,7 @@ export const configSchema = z
       .regex(/^sk-\S{16,}$/, "must start with `sk-` followed by at least 16 characters")
       .optional(),
     saltKey: z.string().min(16, "must be at least 16 characters").optional(),
+    databasePassword: z.string().min(8, "must be at least 8 characters").optional(),
     allowSaltKeyChange: bool
       .default(false)
       .describe("Acknowledges that the salt key changes (stored credentials become unreadable)."),
@@ -129,6 +130,8 @@ export interface StackConfig {
   masterKey: pulumi.Output<string> | undefined;
   /** Existing salt key to keep (secret), else generated once. */
   saltKey: pulumi.Output<string> | undefined;
+  /** Existing database password to keep (secret), else generated. */
+  databasePassword: pulumi.Output<string> | undefined;
   /** Whether a salt key change is acknowledged. */
   allowSaltKeyChange: boolean;
   /** Existing data volume to adopt instead of creating one. */
@@ -155,6 +158,7 @@ const EXAMPLES: Record<string, string> = {
   uiPassword: "<password>",
   masterKey: "'sk-<key>'",
   saltKey: "<salt>",
+  databasePassword: "<password>",
   allowSaltKeyChange: "true",
   existingVolume: "litellm_pgdata",
   deleteDataOnDestroy: "true",
@@ -259,6 +263,7 @@ export function parseConfig(
     uiPassword: secret(c.uiPassword),
     masterKey: secret(c.masterKey),
     saltKey: secret(c.saltKey),
+    databasePassword: secret(c.databasePassword),
     allowSaltKeyChange: c.allowSaltKeyChange,
     existingVolume: c.existingVolume,
     deleteDataOnDestroy: c.deleteDataOnDestroy,

@@ -22,6 +22,8 @@ export interface DatabaseArgs {
   adoptVolume?: boolean;
   /** Let `pulumi destroy` delete the data volume. @default false: the volume survives destroy. */
   deleteDataOnDestroy?: boolean;
+  /** Password of an existing database to keep (secret). @default generated */
+  password?: pulumi.Input<string> | undefined;
   /** Postgres image reference (honours the official image's POSTGRES_* contract). */
   image: string;
   /** Private network to attach to, by name. */
@@ -44,13 +46,15 @@ export class Database extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm:database:Postgres", name, {}, opts);
-    const password = new random.RandomPassword(
-      `${name}-password`,
-      { length: 32, special: false },
-      { parent: this },
-    );
     // RandomPassword marks `result` secret; say so here too, so no refactor can lose it.
-    const secretPassword = pulumi.secret(password.result);
+    const secretPassword = pulumi.secret(
+      args.password ??
+        new random.RandomPassword(
+          `${name}-password`,
+          { length: 32, special: false },
+          { parent: this },
+        ).result,
+    );
     const volumeName = args.adoptVolume
       ? pulumi.output(args.volumeName)
       : new docker.Volume(

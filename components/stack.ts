@@ -41,6 +41,7 @@ export class LiteLlmStack extends pulumi.ComponentResource {
         volumeName: volume,
         adoptVolume: config.existingVolume !== undefined,
         deleteDataOnDestroy: config.deleteDataOnDestroy,
+        password: config.databasePassword,
         image: config.postgresImage,
         network: network.name,
       },

@@ -4,8 +4,8 @@
 #   up       pulumi up --yes (preview, then apply)
 #   preview  pulumi preview --refresh --diff (what `up` would change, including drift)
 #   down     pulumi destroy --yes; the data volume survives unless deleteDataOnDestroy is set. The
-#            generated master and salt keys are first saved into the stack's config as secrets, so
-#            a later `up` reuses them with the kept data.
+#            generated master key, salt key and database password are first saved into the
+#            stack's config as secrets, so a later `up` reuses them with the kept data.
 #   outputs  pulumi stack output --json (add --show-secrets to see secret values)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -46,8 +46,12 @@ case "$verb" in
     delete_data="$(p config get deleteDataOnDestroy --stack "$stack" 2>/dev/null || echo false)"
     salt_urn="$(urn_of random:index/randomPassword:RandomPassword litellm-gateway-salt-key)"
     if [[ -n "$salt_urn" && "$delete_data" != "true" ]]; then
-      log "keeping the data volume: saving the generated master and salt keys into the stack's config (secrets)"
+      log "keeping the data volume: saving the generated master key, salt key and database password into the stack's config (secrets)"
       result_of random:index/randomPassword:RandomPassword litellm-gateway-salt-key | p config set --secret saltKey --stack "$stack" >/dev/null
+      dbpass="$(result_of random:index/randomPassword:RandomPassword litellm-db-password)"
+      if [[ -n "$dbpass" && "$dbpass" != "null" ]]; then
+        printf '%s' "$dbpass" | p config set --secret databasePassword --stack "$stack" >/dev/null
+      fi
       master="$(result_of random:index/randomPassword:RandomPassword litellm-gateway-master-key)"
       if [[ -n "$master" && "$master" != "null" ]]; then
         printf 'sk-%s' "$master" | p config set --secret masterKey --stack "$stack" >/dev/null

@@ -82,6 +82,27 @@ export async function pulumiOk(
   return result.stdout;
 }
 
+/** The env every test-run Pulumi command gets (test passphrase, no passphrase file). */
+export function pulumiEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
+    PULUMI_CONFIG_PASSPHRASE_FILE: "",
+    ...extra,
+  };
+}
+
+/** Runs `npm run <verb> -- --stack <stack> <args>` (scripts/stack.sh) with the test passphrase. */
+export function stackCommand(
+  verb: "up" | "preview" | "down" | "outputs",
+  stack: string,
+  args: readonly string[] = [],
+): Promise<RunResult> {
+  return run("bash", [path.join(ROOT, "scripts/stack.sh"), verb, "--stack", stack, ...args], {
+    env: pulumiEnv(),
+  });
+}
+
 /** Runs `docker <args>` and returns stdout; throws on a non-zero exit. */
 export async function docker(args: readonly string[]): Promise<string> {
   const result = await run("docker", args);

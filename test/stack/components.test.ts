@@ -49,6 +49,7 @@ function config(overrides: Partial<StackConfig> = {}): StackConfig {
     uiPassword: undefined,
     masterKey: undefined,
     saltKey: undefined,
+    databasePassword: undefined,
     allowSaltKeyChange: false,
     existingVolume: undefined,
     deleteDataOnDestroy: false,
@@ -200,10 +201,11 @@ describe("LiteLlmStack children", () => {
       masterKey: pulumi.secret("sk-kept-master-key-0123"),
       saltKey: pulumi.secret("kept-salt-0123456789"),
       uiPassword: pulumi.secret("kept-ui-password"),
+      databasePassword: pulumi.secret("kept-db-password"),
       existingVolume: "old_pgdata",
     });
     const passwords = mine.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
-    expect(passwords.map((p) => p.name)).toEqual(["j-db-password"]);
+    expect(passwords).toEqual([]);
     expect(mine.some((r) => r.type === "docker:index/volume:Volume")).toBe(false);
     expect(find(CONTAINER, "db-container").inputs["volumes"]).toEqual([
       { volumeName: "old_pgdata", containerPath: "/var/lib/postgresql/data" },
@@ -211,6 +213,9 @@ describe("LiteLlmStack children", () => {
     const envs = secretValue(find(CONTAINER, "gateway-container").inputs["envs"]) as string[];
     expect(envs).toContain("LITELLM_MASTER_KEY=sk-kept-master-key-0123");
     expect(envs).toContain("LITELLM_SALT_KEY=kept-salt-0123456789");
+    expect(envs).toContain(
+      "DATABASE_URL=postgresql://litellm:kept-db-password@litellm-db:5432/litellm",
+    );
     expect(await pulumi.isSecret(stack.masterKey as pulumi.Output<string>)).toBe(true);
   });
 

@@ -48,7 +48,7 @@ describe("parseConfig", () => {
 
   it("rejects an unknown key and says how to remove it", () => {
     expect(problems({ hostport: "4000" })).toEqual([
-      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, gatewayImage, postgresImage, uiUsername, uiPassword, masterKey, saltKey, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
+      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, gatewayImage, postgresImage, uiUsername, uiPassword, masterKey, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
     ]);
   });
 

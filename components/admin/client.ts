@@ -1,0 +1,309 @@
+/**
+ * Minimal client for LiteLLM's admin (management) API, on undici. No Pulumi imports: the dynamic
+ * providers load it at deployment time and the tests use it directly.
+ *
+ * Retries: connection errors, 429 and 5xx are retried with exponential backoff for every method,
+ * POST included, because every create the providers send is idempotent by design (caller-chosen
+ * raw key, deterministic model id, unique credential name). A caller can veto a retry for a
+ * response it recognises as final (`noRetryWhen`, e.g. LiteLLM's duplicate-id 500). undici's
+ * RetryAgent decides on the status alone and cannot read the body, so the loop is ours.
+ */
+import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici";
+
+/** Raised for every failed admin call; the body excerpt is redacted (no key or credential value). */
+export class LiteLlmApiError extends Error {
+  override readonly name = "LiteLlmApiError";
+  readonly code = "LITELLM_API_ERROR";
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    /** HTTP status, or 0 when no response arrived (connection error, timeout). */
+    readonly status: number,
+    /** Redacted, truncated body excerpt (or the transport error text). */
+    readonly bodyExcerpt: string,
+    /** Parsed JSON body, redacted like the excerpt (safe to log). */
+    readonly body?: unknown,
+  ) {
+    super(
+      status === 0
+        ? `LiteLLM admin API ${method} ${path} failed: ${bodyExcerpt}`
+        : `LiteLLM admin API ${method} ${path} failed with HTTP ${status}: ${bodyExcerpt}`,
+    );
+  }
+}
+
+/** Options of {@link AdminClient}. */
+export interface AdminClientOptions {
+  /** Root URL of the proxy, without `/v1` (a trailing slash is stripped). */
+  baseUrl: string;
+  /** The master key, sent as `Authorization: Bearer <key>`. */
+  masterKey: string;
+  /** Per-attempt timeout in milliseconds. @default 15000 */
+  timeoutMs?: number;
+  /** Attempts per request (first try included). @default 5 */
+  maxAttempts?: number;
+  /** First backoff delay in milliseconds; doubles per attempt, capped at 5 s. @default 250 */
+  backoffMs?: number;
+  /** Receives progress lines (retries, readiness). Never receives a secret. */
+  log?: (message: string) => void;
+}
+
+/** One admin call. */
+export interface AdminRequest {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Path plus query, e.g. `/key/info?key=<hash>`. */
+  path: string;
+  body?: unknown;
+  /** Return true to stop retrying a 5xx/429 answer that is known to be final. */
+  noRetryWhen?: (status: number, body: unknown) => boolean;
+  /** Sends no Authorization header (public routes). */
+  anonymous?: boolean;
+}
+
+/** A successful answer. */
+export interface AdminResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+const SECRET_SEGMENTS = new Set([
+  "key",
+  "keys",
+  "token",
+  "password",
+  "passwd",
+  "secret",
+  "credential",
+  "credentials",
+  "authorization",
+  "auth",
+]);
+const NOT_SECRET = new Set(["key_alias", "key_aliases", "key_name", "key_type"]);
+
+/** True when a JSON field name may hold a secret (`api_key`, `master_key`, `credential_values`…). */
+export function isSecretFieldName(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (NOT_SECRET.has(lower)) {
+    return false;
+  }
+  return lower.split(/[_\-.]/).some((s) => SECRET_SEGMENTS.has(s)) || lower.includes("secret");
+}
+
+/** Replaces `sk-…` looking strings and any of `extra` (e.g. the master key) by a marker. */
+export function scrubSecrets(text: string, extra: readonly string[] = []): string {
+  let out = text;
+  for (const s of extra) {
+    if (s.length >= 4) {
+      out = out.split(s).join("[REDACTED]");
+    }
+  }
+  return out.replace(/sk-[A-Za-z0-9_\-.*]{2,}/g, "sk-[REDACTED]");
+}
+
+/** Deep copy of a JSON value with every secret-named field replaced by `[REDACTED]`. */
+export function redactJson(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(redactJson);
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out[k] = isSecretFieldName(k) && v !== null ? "[REDACTED]" : redactJson(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** {@link redactJson} plus {@link scrubSecrets} on every string. */
+export function redactDeep(value: unknown, extra: readonly string[] = []): unknown {
+  const redacted = redactJson(value);
+  if (typeof redacted === "string") {
+    return scrubSecrets(redacted, extra);
+  }
+  if (Array.isArray(redacted)) {
+    return redacted.map((v) => redactDeep(v, extra));
+  }
+  if (redacted !== null && typeof redacted === "object") {
+    return Object.fromEntries(
+      Object.entries(redacted as Record<string, unknown>).map(([k, v]) => [
+        k,
+        redactDeep(v, extra),
+      ]),
+    );
+  }
+  return redacted;
+}
+
+/** Redacted, truncated excerpt of a response body for error messages. */
+export function redactBody(body: unknown, extra: readonly string[] = [], max = 400): string {
+  const text = typeof body === "string" ? body : JSON.stringify(redactJson(body));
+  const scrubbed = scrubSecrets(text ?? "", extra);
+  return scrubbed.length > max ? `${scrubbed.slice(0, max)}…` : scrubbed;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function isTransportError(err: unknown): boolean {
+  if (err instanceof undiciErrors.UndiciError) {
+    return true;
+  }
+  const name = (err as { name?: unknown } | null)?.name;
+  if (name === "TimeoutError" || name === "AbortError") {
+    return true;
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    typeof code === "string" &&
+    /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR_.*)$/.test(code)
+  );
+}
+
+/** Admin API client: bearer auth, timeouts, retries with backoff, redacted errors. */
+export class AdminClient {
+  readonly baseUrl: string;
+  readonly #masterKey: string;
+  readonly #timeoutMs: number;
+  readonly #maxAttempts: number;
+  readonly #backoffMs: number;
+  readonly #log: (message: string) => void;
+  readonly #dispatcher: Dispatcher;
+
+  constructor(options: AdminClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#masterKey = options.masterKey;
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.#backoffMs = options.backoffMs ?? 250;
+    this.#log = options.log ?? (() => undefined);
+    this.#dispatcher = new Agent({
+      connect: { timeout: this.#timeoutMs },
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+      keepAliveTimeout: 1_000,
+    });
+  }
+
+  /** Closes the connection pool. */
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
+  }
+
+  /** Sends one call with retries; resolves on 2xx, throws {@link LiteLlmApiError} otherwise. */
+  async call<T = unknown>(req: AdminRequest): Promise<AdminResponse<T>> {
+    let lastError: LiteLlmApiError | undefined;
+    for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
+      if (attempt > 1) {
+        const delay = Math.min(5_000, this.#backoffMs * 2 ** (attempt - 2));
+        this.#log(
+          `LiteLLM ${req.method} ${this.#safePath(req.path)}: ${lastError?.status === 0 ? "no response" : `HTTP ${lastError?.status}`}, retry ${attempt - 1}/${this.#maxAttempts - 1} in ${delay} ms`,
+        );
+        await sleep(delay);
+      }
+      let status: number;
+      let body: unknown;
+      try {
+        ({ status, body } = await this.#once(req));
+      } catch (err) {
+        if (!isTransportError(err)) {
+          throw err;
+        }
+        lastError = this.#error(req, 0, (err as Error).message);
+        continue;
+      }
+      if (status >= 200 && status < 300) {
+        return { status, body: body as T };
+      }
+      lastError = this.#error(req, status, body);
+      const transient = status === 429 || status >= 500;
+      if (!transient || (req.noRetryWhen?.(status, body) ?? false)) {
+        throw lastError;
+      }
+    }
+    throw lastError ?? this.#error(req, 0, "no attempt made");
+  }
+
+  /**
+   * Waits until `GET /health/readiness` answers 200 with `db: "connected"` (the proxy migrated
+   * and reached its database), polling every `intervalMs` for at most `timeoutMs`.
+   */
+  async waitReady(options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const intervalMs = options.intervalMs ?? 1_000;
+    const deadline = Date.now() + timeoutMs;
+    let last = "no answer yet";
+    for (let round = 1; ; round++) {
+      try {
+        const { status, body } = await this.#once({
+          method: "GET",
+          path: "/health/readiness",
+          anonymous: true,
+        });
+        const db = (body as { db?: unknown } | null)?.db;
+        if (status === 200 && db === "connected") {
+          if (round > 1) {
+            this.#log(`LiteLLM at ${this.baseUrl} is ready`);
+          }
+          return;
+        }
+        last = `HTTP ${status}, db=${typeof db === "string" ? db : "missing"}`;
+      } catch (err) {
+        if (!isTransportError(err)) {
+          throw err;
+        }
+        last = (err as Error).message;
+      }
+      if (Date.now() + intervalMs > deadline) {
+        throw new LiteLlmApiError(
+          "GET",
+          "/health/readiness",
+          0,
+          `not ready after ${timeoutMs} ms (last: ${scrubSecrets(last, [this.#masterKey])})`,
+        );
+      }
+      this.#log(`Waiting for LiteLLM at ${this.baseUrl} (${last})`);
+      await sleep(intervalMs);
+    }
+  }
+
+  async #once(req: AdminRequest): Promise<{ status: number; body: unknown }> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (req.anonymous !== true) {
+      headers["authorization"] = `Bearer ${this.#masterKey}`;
+    }
+    let payload: string | undefined;
+    if (req.body !== undefined) {
+      payload = JSON.stringify(req.body);
+      headers["content-type"] = "application/json";
+    }
+    const res = await request(`${this.baseUrl}${req.path}`, {
+      method: req.method,
+      headers,
+      dispatcher: this.#dispatcher,
+      signal: AbortSignal.timeout(this.#timeoutMs),
+      ...(payload === undefined ? {} : { body: payload }),
+    });
+    const text = await res.body.text();
+    let body: unknown = text;
+    try {
+      body = text === "" ? null : JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: res.statusCode, body };
+  }
+
+  #safePath(path: string): string {
+    return scrubSecrets(path, [this.#masterKey]);
+  }
+
+  #error(req: AdminRequest, status: number, body: unknown): LiteLlmApiError {
+    return new LiteLlmApiError(
+      req.method,
+      this.#safePath(req.path.split("?")[0] ?? req.path),
+      status,
+      redactBody(body, [this.#masterKey]),
+      status === 0 ? undefined : redactDeep(body, [this.#masterKey]),
+    );
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * GatewayContents (`litellm:admin:GatewayContents`): the declared credentials, model aliases and
+ * virtual keys of one LiteLLM proxy, as dynamic resources under one component.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { KeyConfig, ModelConfig } from "./config-schema";
+import { ModelAlias, ProviderCredential, VirtualKey } from "./resources";
+
+/** A credential to declare; `values` may be a secret Output (from secret config). */
+export interface CredentialSpec {
+  /** LiteLLM `credential_name`, unique; models refer to it. */
+  name: string;
+  /** Provider (normalized to LiteLLM's canonical key). */
+  provider: string;
+  /** Credential values (`api_key`, `api_base`, …); stored as secrets. */
+  values: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** Arguments of {@link GatewayContents}. */
+export interface GatewayContentsArgs {
+  /** Root URL of the proxy (no `/v1`). */
+  baseUrl: pulumi.Input<string>;
+  /** The proxy's master key; treated as a secret. */
+  masterKey: pulumi.Input<string>;
+  /** Provider credentials. @default [] */
+  credentials?: CredentialSpec[];
+  /** Model aliases; `credential` must name an entry of `credentials`. @default [] */
+  models?: Array<Omit<ModelConfig, "params"> & Partial<Pick<ModelConfig, "params">>>;
+  /** Virtual keys; `models` defaults to every declared model. @default [] */
+  keys?: Array<
+    Omit<KeyConfig, "metadata" | "rotation"> & Partial<Pick<KeyConfig, "metadata" | "rotation">>
+  >;
+  /** Resources the admin calls must wait for (the proxy container, its database). */
+  dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
+}
+
+/** Throws when a model refers to an undeclared credential or a name is declared twice. */
+export function validateGatewayContents(args: GatewayContentsArgs): void {
+  const creds = args.credentials ?? [];
+  const credNames = new Set<string>();
+  creds.forEach((c, i) => {
+    if (credNames.has(c.name)) {
+      throw new Error(`credentials[${i}].name: duplicate credential name "${c.name}"`);
+    }
+    credNames.add(c.name);
+  });
+  const modelNames = new Set<string>();
+  (args.models ?? []).forEach((m, i) => {
+    if (modelNames.has(m.name)) {
+      throw new Error(`models[${i}].name: duplicate model name "${m.name}"`);
+    }
+    modelNames.add(m.name);
+    if (m.credential !== undefined && !credNames.has(m.credential)) {
+      throw new Error(
+        `models[${i}].credential: credential "${m.credential}" is not declared in credentials`,
+      );
+    }
+  });
+  const aliases = new Set<string>();
+  (args.keys ?? []).forEach((k, i) => {
+    if (aliases.has(k.alias)) {
+      throw new Error(`keys[${i}].alias: duplicate key alias "${k.alias}"`);
+    }
+    aliases.add(k.alias);
+  });
+}
+
+/** Child resource name: `${parent}-<role>-<name>` with the name made URN-friendly. */
+function childName(parent: string, role: string, name: string): string {
+  return `${parent}-${role}-${name.replace(/[^A-Za-z0-9_.-]+/g, "_")}`;
+}
+
+/** The declared contents of a LiteLLM proxy. */
+export class GatewayContents extends pulumi.ComponentResource {
+  /** Credentials by name. */
+  public readonly credentials: Record<string, ProviderCredential>;
+  /** Model aliases by public name. */
+  public readonly models: Record<string, ModelAlias>;
+  /** Virtual keys by alias. */
+  public readonly keys: Record<string, VirtualKey>;
+  /** Raw virtual keys by alias (secret). */
+  public readonly rawKeys: pulumi.Output<Record<string, string>>;
+  /** Public model names, in declaration order. */
+  public readonly modelNames: string[];
+
+  constructor(name: string, args: GatewayContentsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("litellm:admin:GatewayContents", name, {}, opts);
+    try {
+      validateGatewayContents(args);
+    } catch (err) {
+      throw new pulumi.ResourceError((err as Error).message, this);
+    }
+    const conn = { adminUrl: args.baseUrl, adminKey: pulumi.secret(args.masterKey) };
+    const base: pulumi.CustomResourceOptions = {
+      parent: this,
+      ...(args.dependsOn === undefined ? {} : { dependsOn: args.dependsOn }),
+    };
+
+    this.credentials = {};
+    for (const c of args.credentials ?? []) {
+      this.credentials[c.name] = new ProviderCredential(
+        childName(name, "credential", c.name),
+        { ...conn, name: c.name, provider: c.provider, values: c.values },
+        base,
+      );
+    }
+
+    this.models = {};
+    for (const m of args.models ?? []) {
+      const cred = m.credential === undefined ? undefined : this.credentials[m.credential];
+      this.models[m.name] = new ModelAlias(
+        childName(name, "model", m.name),
+        {
+          ...conn,
+          publicName: m.name,
+          target: m.target,
+          ...(m.credential === undefined ? {} : { credentialName: m.credential }),
+          ...(m.params === undefined || Object.keys(m.params).length === 0
+            ? {}
+            : { params: m.params }),
+        },
+        cred === undefined ? base : { ...base, dependsOn: [cred] },
+      );
+    }
+    this.modelNames = (args.models ?? []).map((m) => m.name);
+
+    this.keys = {};
+    const allModels = Object.values(this.models);
+    for (const k of args.keys ?? []) {
+      this.keys[k.alias] = new VirtualKey(
+        childName(name, "key", k.alias),
+        {
+          ...conn,
+          alias: k.alias,
+          models: k.models ?? this.modelNames,
+          ...(k.duration === undefined ? {} : { duration: k.duration }),
+          ...(k.maxBudget === undefined ? {} : { maxBudget: k.maxBudget }),
+          ...(k.rpmLimit === undefined ? {} : { rpmLimit: k.rpmLimit }),
+          ...(k.tpmLimit === undefined ? {} : { tpmLimit: k.tpmLimit }),
+          ...(k.teamId === undefined ? {} : { teamId: k.teamId }),
+          ...(k.metadata === undefined || Object.keys(k.metadata).length === 0
+            ? {}
+            : { metadata: k.metadata }),
+          ...(k.rotation === undefined ? {} : { rotation: k.rotation }),
+        },
+        // Keys name models; create them after, delete them before.
+        allModels.length === 0 ? base : { ...base, dependsOn: allModels },
+      );
+    }
+    const entries = Object.entries(this.keys).map(([alias, key]) =>
+      key.key.apply((raw) => [alias, raw] as const),
+    );
+    this.rawKeys = pulumi.secret(pulumi.all(entries).apply((e) => Object.fromEntries(e)));
+
+    this.registerOutputs({
+      credentials: this.credentials,
+      models: this.models,
+      keys: this.keys,
+      rawKeys: this.rawKeys,
+      modelNames: this.modelNames,
+    });
+  }
+}

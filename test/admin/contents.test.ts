@@ -1,0 +1,124 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gatewayContentsConfigSchema } from "../../components/admin/config-schema";
+
+interface Recorded {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+const recorded: Recorded[] = [];
+let contents: typeof import("../../components/admin/contents");
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const extra = args.type.endsWith(":VirtualKey")
+          ? { key: "sk-mock-raw-key", token: "t" }
+          : {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+      },
+      call: (args) => args.inputs,
+    },
+    "litellm-stack",
+    "test",
+    false, // not a preview: outputs resolve
+  );
+  contents = await import("../../components/admin/contents");
+});
+
+const out = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((r) => o.apply(r));
+
+describe("GatewayContents", () => {
+  it("creates one resource per entry with a secret admin key and secret raw keys", async () => {
+    const gc = new contents.GatewayContents("gw", {
+      baseUrl: "http://127.0.0.1:4000",
+      masterKey: pulumi.secret("sk-master-for-mocks"),
+      credentials: [
+        { name: "openai-main", provider: "OpenAI", values: pulumi.secret({ api_key: "sk-x" }) },
+      ],
+      models: [{ name: "fast", target: "openai/gpt-4o-mini", credential: "openai-main" }],
+      keys: [{ alias: "svc", duration: "30d" }],
+    });
+    expect(await out(gc.rawKeys)).toEqual({ svc: "sk-mock-raw-key" });
+    expect(await pulumi.isSecret(gc.rawKeys)).toBe(true);
+    // `key` itself is made secret by the engine (additionalSecretOutputs), which mocks skip.
+    expect(await pulumi.isSecret(gc.credentials["openai-main"]!.values)).toBe(true);
+    const types = recorded.map((r) => `${r.type} ${r.name}`);
+    expect(types).toEqual([
+      "litellm:admin:GatewayContents gw",
+      "pulumi-nodejs:dynamic/litellm:ProviderCredential gw-credential-openai-main",
+      "pulumi-nodejs:dynamic/litellm:ModelAlias gw-model-fast",
+      "pulumi-nodejs:dynamic/litellm:VirtualKey gw-key-svc",
+    ]);
+    const key = recorded.find((r) => r.name === "gw-key-svc")!;
+    expect(key.inputs).toMatchObject({
+      alias: "svc",
+      models: ["fast"],
+      owner: "litellm-stack/test/gw-key-svc",
+    });
+    const model = recorded.find((r) => r.name === "gw-model-fast")!;
+    expect(model.inputs["modelId"]).toMatch(/^pulumi-[0-9a-f]{24}$/);
+    const provider = String(model.inputs["__provider"]);
+    expect(Buffer.byteLength(provider)).toBeLessThanOrEqual(4096);
+    expect(provider).not.toContain("sk-master-for-mocks");
+  });
+
+  it("rejects a model whose credential is not declared, naming the property", () => {
+    expect(
+      () =>
+        new contents.GatewayContents("bad", {
+          baseUrl: "http://x",
+          masterKey: "sk-m",
+          models: [{ name: "m", target: "openai/gpt-4o", credential: "missing" }],
+        }),
+    ).toThrow('models[0].credential: credential "missing" is not declared in credentials');
+  });
+});
+
+describe("gatewayContentsConfigSchema", () => {
+  it("applies defaults and normalizes providers", () => {
+    expect(
+      gatewayContentsConfigSchema.parse({
+        credentials: [{ name: "az", provider: " Azure_OpenAI ", values: { api_key: "k" } }],
+        models: [{ name: "m", target: "azure/dep", credential: "az" }],
+        keys: [{ alias: "svc" }],
+      }),
+    ).toEqual({
+      credentials: [{ name: "az", provider: "azure", values: { api_key: "k" } }],
+      models: [{ name: "m", target: "azure/dep", credential: "az", params: {} }],
+      keys: [{ alias: "svc", metadata: {}, rotation: "0" }],
+    });
+    expect(gatewayContentsConfigSchema.parse({})).toEqual({
+      credentials: [],
+      models: [],
+      keys: [],
+    });
+  });
+
+  it("names the property of every failure", () => {
+    const r = gatewayContentsConfigSchema.safeParse({
+      models: [{ name: "", target: "gpt-4o", credential: "nope", params: { api_key: "x" } }],
+      keys: [{ alias: "agyn_key", duration: "1y", maxBudget: -1 }],
+    });
+    expect(r.success).toBe(false);
+    const issues = r.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    expect(issues).toEqual([
+      "models.0.name: name must not be empty",
+      'models.0.target: target must be "<provider>/<model>", e.g. "openai/gpt-4o"',
+      "models.0.params.api_key: params.api_key looks like a secret; put it in a credential and set credential",
+      "keys.0.alias: alias is reserved by the consuming server (reserved: agyn_key, agents-service)",
+      "keys.0.duration: duration must be a number followed by s, m, h, d, w or mo",
+      "keys.0.maxBudget: maxBudget must not be negative",
+      'models.0.credential: credential "nope" is not declared in credentials',
+    ]);
+    const cross = gatewayContentsConfigSchema.safeParse({
+      models: [{ name: "m", target: "openai/x", credential: "nope" }],
+    });
+    expect(cross.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      'models.0.credential: credential "nope" is not declared in credentials',
+    ]);
+  });
+});
