@@ -6,6 +6,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { CredentialSpec } from "./components/admin/contents";
+import {
+  gatewayContentsConfigSchema,
+  type KeyConfig,
+  type ModelConfig,
+} from "./components/admin/config-schema";
 
 /** The Pulumi project name: the namespace of every config key. */
 export const PROJECT = "litellm-stack";
@@ -22,7 +28,13 @@ export const DEFAULT_POSTGRES_IMAGE =
 export const MIN_LITELLM_VERSION: readonly [number, number, number] = [1, 84, 0];
 
 /** Config keys whose values must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["masterKey", "saltKey", "uiPassword", "databasePassword"] as const;
+export const SECRET_KEYS = [
+  "masterKey",
+  "saltKey",
+  "uiPassword",
+  "databasePassword",
+  "openaiApiKey",
+] as const;
 
 /** Error thrown for invalid configuration, before any resource is created. */
 export class ConfigError extends pulumi.RunError {
@@ -101,6 +113,10 @@ export const configSchema = z
     deleteDataOnDestroy: bool
       .default(false)
       .describe("Lets `pulumi destroy` delete the data volume."),
+    openaiApiKey: z.string().min(8, "must be at least 8 characters").optional(),
+    credentials: z.string().optional().describe("JSON list of provider credentials."),
+    models: z.string().optional().describe("JSON list of model aliases."),
+    keys: z.string().optional().describe("JSON list of virtual keys."),
     gatewayWaitTimeout: int
       .pipe(z.number().int().min(30, "must be at least 30 seconds").max(3600))
       .default(600)
@@ -140,6 +156,12 @@ export interface StackConfig {
   deleteDataOnDestroy: boolean;
   /** Seconds to wait for the gateway to become healthy. */
   gatewayWaitTimeout: number;
+  /** Provider credentials to declare in the gateway (values are secret Outputs). */
+  credentials: CredentialSpec[];
+  /** Model aliases to declare. */
+  models: ModelConfig[];
+  /** Virtual keys to declare. */
+  keys: KeyConfig[];
   /** Non-fatal notes for the operator (e.g. the non-loopback warning). */
   warnings: string[];
 }
@@ -163,7 +185,79 @@ const EXAMPLES: Record<string, string> = {
   existingVolume: "litellm_pgdata",
   deleteDataOnDestroy: "true",
   gatewayWaitTimeout: "600",
+  openaiApiKey: "<sk-...>",
 };
+
+/** Models the `openaiApiKey` shortcut declares when no models are configured. */
+export const DEFAULT_OPENAI_MODELS: readonly ModelConfig[] = [
+  { name: "gpt-4o", target: "openai/gpt-4o", credential: "openai", params: {} },
+  { name: "gpt-4o-mini", target: "openai/gpt-4o-mini", credential: "openai", params: {} },
+];
+
+const LIST_EXAMPLES: Record<string, string> = {
+  credentials: "--secret 'litellm-stack:credentials[0].values.api_key' <key>",
+  models: "'litellm-stack:models[0].target' openai/gpt-4o",
+  keys: "'litellm-stack:keys[0].alias' my-app",
+};
+
+/** Parses the credentials/models/keys lists; problems name the config path and the fix. */
+function parseContents(
+  c: {
+    credentials?: string | undefined;
+    models?: string | undefined;
+    keys?: string | undefined;
+    openaiApiKey?: string | undefined;
+  },
+  secretKeys: ReadonlySet<string>,
+  problems: string[],
+): { credentials: CredentialSpec[]; models: ModelConfig[]; keys: KeyConfig[] } {
+  const lists: Record<string, unknown> = {};
+  for (const key of ["credentials", "models", "keys"] as const) {
+    const text = c[key];
+    if (text === undefined) {
+      continue;
+    }
+    try {
+      lists[key] = JSON.parse(text);
+    } catch {
+      problems.push(
+        `${PROJECT}:${key}: must be a list (set its items with --path). Fix: pulumi config set --path ${LIST_EXAMPLES[key]}`,
+      );
+    }
+  }
+  if (c.credentials !== undefined && !secretKeys.has("credentials")) {
+    problems.push(
+      `${PROJECT}:credentials: credential values must be secrets. Fix: pulumi config set --path ${LIST_EXAMPLES["credentials"]}`,
+    );
+  }
+  if (c.openaiApiKey !== undefined) {
+    lists["credentials"] ??= [
+      { name: "openai", provider: "openai", values: { api_key: c.openaiApiKey } },
+    ];
+    lists["models"] ??= DEFAULT_OPENAI_MODELS;
+  }
+  const parsed = gatewayContentsConfigSchema.safeParse(lists);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const [list, ...rest] = issue.path;
+      const where = `${String(list)}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
+      const secret = list === "credentials" && rest.includes("values");
+      problems.push(
+        `${PROJECT}:${where}: ${issue.message}. Fix: pulumi config set --path ${secret ? "--secret " : ""}'${PROJECT}:${where}' <value>`,
+      );
+    }
+    return { credentials: [], models: [], keys: [] };
+  }
+  return {
+    credentials: parsed.data.credentials.map((cred) => ({
+      name: cred.name,
+      provider: cred.provider,
+      values: pulumi.secret(cred.values),
+    })),
+    models: parsed.data.models,
+    keys: parsed.data.keys,
+  };
+}
 
 const hasDigest = (image: string): boolean => /@sha256:[a-f0-9]{64}$/.test(image);
 
@@ -188,8 +282,8 @@ export function parseConfig(
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    // Pulumi.yaml declares optional keys with an empty default: "" means "not set".
-    if (value === "") {
+    // Pulumi.yaml declares optional keys with an empty default: "" or [] means "not set".
+    if (value === "" || value === "[]") {
       continue;
     }
     values[key] = value;
@@ -247,6 +341,7 @@ export function parseConfig(
       `${PROJECT}:gatewayImage: LiteLLM ${version.join(".")} is older than ${MIN_LITELLM_VERSION.join(".")} (critical auth bypass GHSA-4xpc-pv4p-pm3w; compromised releases before it). Fix: ${fixFor("gatewayImage", false, EXAMPLES["gatewayImage"] ?? "")}`,
     );
   }
+  const contents = parseContents(c, secretKeys, problems);
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -268,6 +363,7 @@ export function parseConfig(
     existingVolume: c.existingVolume,
     deleteDataOnDestroy: c.deleteDataOnDestroy,
     gatewayWaitTimeout: c.gatewayWaitTimeout,
+    ...contents,
     warnings,
   };
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
+import { GatewayContents } from "./admin/contents";
 import { Database } from "./database";
 import { Gateway } from "./gateway";
 import { stackNames } from "./naming";
@@ -18,6 +19,10 @@ export class LiteLlmStack extends pulumi.ComponentResource {
   public readonly uiUsername: string;
   /** UI password (secret). */
   public readonly uiPassword: pulumi.Output<string>;
+  /** Public names of the declared model aliases. */
+  public readonly modelNames: string[];
+  /** Raw virtual keys by alias (secret). */
+  public readonly virtualKeys: pulumi.Output<Record<string, string>>;
   /** Docker names of the stack's objects. */
   public readonly names: { network: string; db: string; gateway: string; volume: string };
 
@@ -66,7 +71,21 @@ export class LiteLlmStack extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [database] },
     );
+    const contents = new GatewayContents(
+      `${name}-contents`,
+      {
+        baseUrl: gateway.baseUrl,
+        masterKey: gateway.masterKey,
+        credentials: config.credentials,
+        models: config.models,
+        keys: config.keys,
+        dependsOn: [gateway],
+      },
+      { parent: this },
+    );
     this.names = { ...names, volume };
+    this.modelNames = contents.modelNames;
+    this.virtualKeys = contents.rawKeys;
     this.baseUrl = gateway.baseUrl;
     this.masterKey = gateway.masterKey;
     this.uiUsername = config.uiUsername;
@@ -75,6 +94,7 @@ export class LiteLlmStack extends pulumi.ComponentResource {
       baseUrl: this.baseUrl,
       masterKey: this.masterKey,
       uiPassword: this.uiPassword,
+      virtualKeys: this.virtualKeys,
     });
   }
 }

@@ -103,6 +103,26 @@ export function stackCommand(
   });
 }
 
+/** A JSON call to a gateway's admin API with a bearer key. */
+export async function adminApi(
+  baseUrl: string,
+  method: string,
+  route: string,
+  key: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${baseUrl}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    body: (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>,
+  };
+}
+
 /** Runs `docker <args>` and returns stdout; throws on a non-zero exit. */
 export async function docker(args: readonly string[]): Promise<string> {
   const result = await run("docker", args);

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   POSTGRES_IMAGE,
+  adminApi,
   ROOT,
   describeE2E,
   docker,
@@ -31,19 +32,8 @@ const stackFile = path.join(ROOT, "Pulumi.ci.yaml");
 
 type Json = Record<string, unknown>;
 
-async function api(
-  method: string,
-  route: string,
-  key: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${BASE_URL}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
+const api = (method: string, route: string, key: string, body?: unknown) =>
+  adminApi(BASE_URL, method, route, key, body);
 
 async function waitHealthy(container: string): Promise<void> {
   for (let i = 0; i < 120; i++) {

@@ -54,6 +54,9 @@ function config(overrides: Partial<StackConfig> = {}): StackConfig {
     existingVolume: undefined,
     deleteDataOnDestroy: false,
     gatewayWaitTimeout: 600,
+    credentials: [],
+    models: [],
+    keys: [],
     warnings: [],
     ...overrides,
   };

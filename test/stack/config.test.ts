@@ -48,7 +48,7 @@ describe("parseConfig", () => {
 
   it("rejects an unknown key and says how to remove it", () => {
     expect(problems({ hostport: "4000" })).toEqual([
-      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, gatewayImage, postgresImage, uiUsername, uiPassword, masterKey, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
+      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, gatewayImage, postgresImage, uiUsername, uiPassword, masterKey, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
     ]);
   });
 
@@ -126,6 +126,58 @@ describe("parseConfig", () => {
     expect(c.masterKey).toBeDefined();
     expect(await pulumi.isSecret(c.masterKey as pulumi.Output<string>)).toBe(true);
     expect(await pulumi.isSecret(c.saltKey as pulumi.Output<string>)).toBe(true);
+  });
+
+  it("declares the OpenAI credential and two aliases from the openaiApiKey shortcut", async () => {
+    const c = parseConfig("dev", { openaiApiKey: "sk-openai-test-key" }, new Set(["openaiApiKey"]));
+    expect(c.credentials.map((x) => [x.name, x.provider])).toEqual([["openai", "openai"]]);
+    expect(await pulumi.isSecret(pulumi.output(c.credentials[0]?.values))).toBe(true);
+    expect(c.models.map((m) => `${m.name}->${m.target}`)).toEqual([
+      "gpt-4o->openai/gpt-4o",
+      "gpt-4o-mini->openai/gpt-4o-mini",
+    ]);
+  });
+
+  it("parses credentials, models and keys and names the path of a bad entry", () => {
+    const raw = {
+      credentials: JSON.stringify([
+        { name: "azure-prod", provider: " Azure_OpenAI ", values: { api_key: "k-123456" } },
+      ]),
+      models: JSON.stringify([
+        { name: "gpt-5", target: "azure/gpt-4o", credential: "azure-prod" },
+        { name: "bad", target: "openai/gpt-4o", credential: "missing" },
+      ]),
+      keys: JSON.stringify([{ alias: "agyn_key" }, { alias: "app", duration: "3x" }]),
+    };
+    expect(problems(raw, new Set(["credentials"]))).toEqual([
+      "litellm-stack:keys[0].alias: alias is reserved by the consuming server (reserved: agyn_key, agents-service). Fix: pulumi config set --path 'litellm-stack:keys[0].alias' <value>",
+      "litellm-stack:keys[1].duration: duration must be a number followed by s, m, h, d, w or mo. Fix: pulumi config set --path 'litellm-stack:keys[1].duration' <value>",
+      "litellm-stack:models[1].credential: credential \"missing\" is not declared in credentials. Fix: pulumi config set --path 'litellm-stack:models[1].credential' <value>",
+    ]);
+    const ok = parseConfig(
+      "dev",
+      {
+        credentials: raw.credentials,
+        models: JSON.stringify([
+          { name: "gpt-5", target: "azure/gpt-4o", credential: "azure-prod" },
+        ]),
+      },
+      new Set(["credentials"]),
+    );
+    expect(ok.credentials[0]?.provider).toBe("azure");
+    expect(ok.models[0]?.name).toBe("gpt-5");
+  });
+
+  it("requires credential values to be secret config", () => {
+    expect(
+      problems({
+        credentials: JSON.stringify([
+          { name: "o", provider: "openai", values: { api_key: "k-123456" } },
+        ]),
+      }),
+    ).toEqual([
+      "litellm-stack:credentials: credential values must be secrets. Fix: pulumi config set --path --secret 'litellm-stack:credentials[0].values.api_key' <key>",
+    ]);
   });
 
   it("lists every problem at once", () => {
