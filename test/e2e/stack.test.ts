@@ -190,6 +190,29 @@ describeE2E(
       expect(result.code, result.stdout + result.stderr).toBe(0);
     });
 
+    it("refuses a salt key change before changing anything, with the explanation", async () => {
+      await pulumiOk([
+        "config",
+        "set",
+        "--secret",
+        "--stack",
+        STACK,
+        "saltKey",
+        "a-brand-new-salt-0123456789",
+      ]);
+      const result = await pulumi(["preview", "--stack", STACK]);
+      expect(result.code).not.toBe(0);
+      const out = result.stdout + result.stderr;
+      expect(out).toContain("LITELLM_SALT_KEY would change");
+      expect(out).toContain("pulumi config set litellm-stack:allowSaltKeyChange true");
+      expect(out).not.toContain("a-brand-new-salt-0123456789");
+      const up = await stackCommand("up", STACK);
+      expect(up.code).not.toBe(0);
+      await pulumiOk(["config", "rm", "--stack", STACK, "saltKey"]);
+      const clean = await pulumi(["preview", "--expect-no-changes", "--stack", STACK]);
+      expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+    });
+
     it("keeps data when both containers are stopped and started", async () => {
       const created = await api("POST", "/key/generate", masterKey, { key_alias: "e2e-persist" });
       expect(created.status).toBe(200);

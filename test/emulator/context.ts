@@ -29,6 +29,8 @@ export interface EmulatorContext {
   readonly faults: FaultInjector;
   /** Model id → epoch ms from which /model/info shows it (eventual-consistency fault). */
   readonly modelVisibleAt: Map<string, number>;
+  /** Requests served, by `METHOD path` (emulator-only routes excluded), for benchmarks. */
+  readonly requestCounts: Map<string, number>;
 }
 
 /** Who is calling. */

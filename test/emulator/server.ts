@@ -137,6 +137,10 @@ async function handleRequest(
   const url = new URL(req.url ?? "/", "http://emulator");
   const method = (req.method ?? "GET").toUpperCase();
   const path = url.pathname;
+  if (!path.startsWith("/__emulator/")) {
+    const counted = `${method} ${path}`;
+    ctx.requestCounts.set(counted, (ctx.requestCounts.get(counted) ?? 0) + 1);
+  }
   const decision = path.startsWith("/__emulator/")
     ? { latencyMs: 0 }
     : ctx.faults.decide(method, path);
@@ -211,6 +215,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     litellmVersion: options.litellmVersion ?? DEFAULT_VERSIONS[compat],
     faults: new FaultInjector(options.faults),
     modelVisibleAt: new Map(),
+    requestCounts: new Map(),
   };
 
   const server = createServer((req, res) => {

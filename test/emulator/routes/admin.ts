@@ -6,8 +6,30 @@ import { json, parseJsonBody, validateBody } from "../http";
 
 const asJson = (config: FaultConfig): Json => JSON.parse(JSON.stringify(config)) as Json;
 
-/** `/__emulator/faults`: GET current, POST replace (body = FaultConfig), DELETE clear. */
+/**
+ * `/__emulator/faults`: GET current, POST replace (body = FaultConfig), DELETE clear.
+ * `/__emulator/requests`: GET the count of requests served per `METHOD path`, DELETE reset.
+ */
 export const adminRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/__emulator/requests",
+    access: "admin",
+    handler: async (_req, ctx) => {
+      const counts = Object.fromEntries(ctx.requestCounts);
+      const total = [...ctx.requestCounts.values()].reduce((a, b) => a + b, 0);
+      return json({ total, counts });
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/__emulator/requests",
+    access: "admin",
+    handler: async (_req, ctx) => {
+      ctx.requestCounts.clear();
+      return json({ total: 0, counts: {} });
+    },
+  },
   {
     method: "GET",
     path: "/__emulator/faults",
