@@ -264,5 +264,14 @@ describeE2E(
       const info = await api("GET", `/key/info?key=${persistedToken}`, masterKey);
       expect(info.status).toBe(200);
     });
+
+    it("deletes the data volume on down only when deleteDataOnDestroy is opted in", async () => {
+      await pulumiOk(["config", "set", "--stack", STACK, "deleteDataOnDestroy", "true"]);
+      const up = await stackCommand("up", STACK);
+      expect(up.code, up.stdout + up.stderr).toBe(0);
+      const down = await stackCommand("down", STACK);
+      expect(down.code, down.stdout + down.stderr).toBe(0);
+      expect(await inspect("volume", NAMES.volume)).toBeUndefined();
+    });
   },
 );
