@@ -267,6 +267,19 @@ async function fetchProviders(conn: AdminConnection): Promise<string[] | undefin
   }
 }
 
+/**
+ * Whether the old inputs already named this (canonical) provider, in `provider` or as the prefix
+ * of `target`: then it was checked when it was set, and `check` makes no API call.
+ */
+function sameProvider(olds: unknown, field: "provider" | "target", canonical: string): boolean {
+  const old = (olds as Record<string, unknown> | undefined)?.[field];
+  if (typeof old !== "string") {
+    return false;
+  }
+  const oldProvider = field === "target" ? (old.split("/")[0] ?? "") : old;
+  return normalizeProvider(oldProvider) === canonical;
+}
+
 /** Provider check: the live list when reachable; else only near-misses of well-known names fail. */
 async function providerFailure(
   conn: AdminConnection,
@@ -326,7 +339,7 @@ async function patchCredential(client: AdminClient, inputs: CredentialInputs): P
 
 /** ProviderCredential implementation. */
 export const credential = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
+  async check(olds: unknown, news: Record<string, unknown>) {
     const schema = z.object({
       ...connectionShape,
       name: u(nonEmpty("name")),
@@ -346,7 +359,10 @@ export const credential = {
     const inputs = { ...(news as unknown as CredentialInputs) };
     if (isKnown(inputs.provider)) {
       inputs.provider = normalizeProvider(inputs.provider);
-      const reason = await providerFailure(inputs, inputs.provider);
+      // Ask the proxy only when the provider is new or changed: a no-op `up` makes no API call.
+      const reason = sameProvider(olds, "provider", inputs.provider)
+        ? undefined
+        : await providerFailure(inputs, inputs.provider);
       if (reason !== undefined) {
         return { inputs, failures: [{ property: "provider", reason }] };
       }
@@ -516,7 +532,7 @@ async function patchModel(client: AdminClient, inputs: ModelInputs): Promise<voi
 
 /** ModelAlias implementation. */
 export const model = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
+  async check(olds: unknown, news: Record<string, unknown>) {
     const schema = z.object({
       ...connectionShape,
       modelId: u(nonEmpty("modelId")),
@@ -555,7 +571,9 @@ export const model = {
     const inputs = { ...(news as unknown as ModelInputs) };
     const [prefix, ...rest] = inputs.target.split("/");
     const canonical = normalizeProvider(prefix ?? "");
-    const reason = await providerFailure(inputs, canonical);
+    const reason = sameProvider(olds, "target", canonical)
+      ? undefined
+      : await providerFailure(inputs, canonical);
     if (reason !== undefined) {
       return { inputs, failures: [{ property: "target", reason }] };
     }
