@@ -1,4 +1,5 @@
 /** Shared set-up for the admin tests: an emulator on port 0 and fast tuning. */
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { configureAdminTuning } from "../../components/admin/impl";
 import { startTestEmulator, TEST_MASTER_KEY } from "../emulator/testing";
 import type { EmulatorOptions, RunningEmulator } from "../emulator";
@@ -28,4 +29,24 @@ export async function emulator(
 ): Promise<{ emu: RunningEmulator; conn: { adminUrl: string; adminKey: string } }> {
   const emu = await startTestEmulator(options);
   return { emu, conn: { adminUrl: emu.url, adminKey: TEST_MASTER_KEY } };
+}
+
+/** The emulator of a test file, started before its tests with faults cleared before each. */
+export interface SharedEmulator {
+  /** The running emulator (set once `beforeAll` ran). */
+  emu: RunningEmulator;
+  /** Connection inputs for the providers. */
+  conn: { adminUrl: string; adminKey: string };
+}
+
+/** Registers the usual hooks: fast tuning, one emulator per file, faults off before each test. */
+export function useEmulator(options: EmulatorOptions = {}): SharedEmulator {
+  const shared = {} as SharedEmulator;
+  beforeAll(async () => {
+    fastTuning();
+    Object.assign(shared, await emulator(options));
+  });
+  afterAll(() => shared.emu.close());
+  beforeEach(() => shared.emu.setFaults(undefined));
+  return shared;
 }

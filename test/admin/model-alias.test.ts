@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { model, type ModelInputs } from "../../components/admin/impl";
 import { call } from "../emulator/testing";
-import type { RunningEmulator } from "../emulator";
-import { emulator, fastTuning } from "./helpers";
+import { useEmulator } from "./helpers";
 
-let emu: RunningEmulator;
-let conn: { adminUrl: string; adminKey: string };
-
-beforeAll(async () => {
-  fastTuning();
-  ({ emu, conn } = await emulator());
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.setFaults(undefined));
+const shared = useEmulator();
 
 let n = 0;
 function inputs(overrides: Partial<ModelInputs> = {}): ModelInputs {
   n++;
   return {
-    ...conn,
+    ...shared.conn,
     modelId: `litellm-dev-model-${n}`,
     publicName: `Fast Model ${n}`,
     target: "openai/gpt-4o-mini",
@@ -29,12 +20,15 @@ function inputs(overrides: Partial<ModelInputs> = {}): ModelInputs {
 
 /** Every stored model id, read from the store (not subject to the visibility delay). */
 async function storedIds(): Promise<string[]> {
-  return (await emu.store.listModels()).map((m) => m.modelId);
+  return (await shared.emu.store.listModels()).map((m) => m.modelId);
 }
 
 describe("ModelAlias check", () => {
   const check = (news: Record<string, unknown>) =>
-    model.check({}, { ...conn, modelId: "m", publicName: "p", target: "openai/gpt-4o", ...news });
+    model.check(
+      {},
+      { ...shared.conn, modelId: "m", publicName: "p", target: "openai/gpt-4o", ...news },
+    );
 
   it("normalizes the provider prefix of the target", async () => {
     const r = await check({ target: "Azure_OpenAI/my-deployment" });
@@ -78,14 +72,16 @@ describe("ModelAlias CRUD", () => {
   it("ignores server-side defaults it does not manage", async () => {
     const first = inputs({ params: { temperature: 0.5 } });
     const { id, outs } = await model.create(first);
-    await call(emu, "PATCH", `/model/${id}/update`, { body: { litellm_params: { rpm: 10 } } });
+    await call(shared.emu, "PATCH", `/model/${id}/update`, {
+      body: { litellm_params: { rpm: 10 } },
+    });
     const read = await model.read(id, outs);
     expect((await model.diff(id, read.props, first)).changes).toBe(false);
   });
 
   it("renames and retargets in place; detaching a credential replaces delete-first", async () => {
     const first = inputs({ credentialName: "cred-a" });
-    await call(emu, "POST", "/credentials", {
+    await call(shared.emu, "POST", "/credentials", {
       body: {
         credential_name: "cred-a",
         credential_info: {},
@@ -115,7 +111,7 @@ describe("ModelAlias CRUD", () => {
   it("detects an out-of-band retarget on read", async () => {
     const first = inputs();
     const { id, outs } = await model.create(first);
-    await call(emu, "PATCH", `/model/${id}/update`, {
+    await call(shared.emu, "PATCH", `/model/${id}/update`, {
       body: { model_name: "hijacked", litellm_params: { model: "openai/gpt-3.5-turbo" } },
     });
     const { props } = await model.read(id, outs);
@@ -135,7 +131,7 @@ describe("ModelAlias CRUD", () => {
 
 describe("ModelAlias faults", () => {
   it("waits out the eventual-consistency window after create", async () => {
-    emu.setFaults({ modelInfoDelayMs: 300, rules: [] });
+    shared.emu.setFaults({ modelInfoDelayMs: 300, rules: [] });
     const { id, outs } = await model.create(inputs());
     const started = Date.now();
     expect((await model.read(id, outs)).id).toBe(id);
@@ -143,16 +139,18 @@ describe("ModelAlias faults", () => {
   });
 
   it("does not duplicate on a lost response (drop_after_commit) or on 5xx", async () => {
-    emu.setFaults({
+    shared.emu.setFaults({
       modelInfoDelayMs: 200,
       rules: [{ path: "/model/new", action: "drop_after_commit", times: 1 }],
     });
     const first = inputs();
     await model.create(first);
-    emu.setFaults({ rules: [{ path: "/model/new", action: "error", status: 502, times: 2 }] });
+    shared.emu.setFaults({
+      rules: [{ path: "/model/new", action: "error", status: 502, times: 2 }],
+    });
     const second = inputs();
     await model.create(second);
-    emu.setFaults(undefined);
+    shared.emu.setFaults(undefined);
     const ids = await storedIds();
     expect(ids.filter((i) => i === first.modelId)).toHaveLength(1);
     expect(ids.filter((i) => i === second.modelId)).toHaveLength(1);

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { credential, type CredentialInputs } from "../../components/admin/impl";
 import { call } from "../emulator/testing";
-import type { RunningEmulator } from "../emulator";
-import { emulator, fastTuning } from "./helpers";
+import { emulator, useEmulator } from "./helpers";
 
-let emu: RunningEmulator;
-let conn: { adminUrl: string; adminKey: string };
-
-beforeAll(async () => {
-  fastTuning();
-  ({ emu, conn } = await emulator());
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.setFaults(undefined));
+const shared = useEmulator();
 
 let n = 0;
 function inputs(overrides: Partial<CredentialInputs> = {}): CredentialInputs {
   n++;
   return {
-    ...conn,
+    ...shared.conn,
     name: `cred-${n}`,
     provider: "openai",
     values: { api_key: "sk-provider-secret-0001", api_base: "https://api.example.invalid/v1" },
@@ -30,7 +21,7 @@ describe("ProviderCredential check", () => {
   const check = (news: Record<string, unknown>) =>
     credential.check(
       {},
-      { ...conn, name: "c", provider: "openai", values: { api_key: "x" }, ...news },
+      { ...shared.conn, name: "c", provider: "openai", values: { api_key: "x" }, ...news },
     );
 
   it("maps historical aliases to the canonical key", async () => {
@@ -73,7 +64,7 @@ describe("ProviderCredential CRUD", () => {
     const first = inputs({ provider: "Azure_OpenAI" });
     const { id, outs } = await credential.create(first);
     expect(outs.provider).toBe("azure");
-    const stored = await call(emu, "GET", `/credentials/by_name/${id}`);
+    const stored = await call(shared.emu, "GET", `/credentials/by_name/${id}`);
     expect(stored.body.credential_info).toEqual({
       litellm_provider: "azure",
       custom_llm_provider: "azure",
@@ -89,7 +80,7 @@ describe("ProviderCredential CRUD", () => {
   it("detects an out-of-band change of a secret value through the masked form", async () => {
     const first = inputs();
     const { id, outs } = await credential.create(first);
-    await call(emu, "PATCH", `/credentials/${id}`, {
+    await call(shared.emu, "PATCH", `/credentials/${id}`, {
       body: { credential_values: { api_key: "sk-rotated-by-hand-9999" } },
     });
     const { props } = await credential.read(id, outs);
@@ -151,13 +142,19 @@ describe("ProviderCredential faults", () => {
 
   it("retries 5xx on every verb", async () => {
     const first = inputs();
-    emu.setFaults({ rules: [{ path: "/credentials*", action: "error", status: 500, times: 2 }] });
+    shared.emu.setFaults({
+      rules: [{ path: "/credentials*", action: "error", status: 500, times: 2 }],
+    });
     const { id, outs } = await credential.create(first);
-    emu.setFaults({ rules: [{ path: "/credentials*", action: "error", status: 503, times: 2 }] });
+    shared.emu.setFaults({
+      rules: [{ path: "/credentials*", action: "error", status: 503, times: 2 }],
+    });
     expect((await credential.read(id, outs)).id).toBe(id);
-    emu.setFaults({ rules: [{ path: "/credentials*", action: "error", status: 503, times: 2 }] });
+    shared.emu.setFaults({
+      rules: [{ path: "/credentials*", action: "error", status: 503, times: 2 }],
+    });
     await credential.delete(id, outs);
-    emu.setFaults(undefined);
+    shared.emu.setFaults(undefined);
     expect((await credential.read(id, outs)).id).toBe("");
   });
 });

@@ -1,25 +1,16 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { virtualKey, type KeyInputs } from "../../components/admin/impl";
 import { call } from "../emulator/testing";
-import type { RunningEmulator } from "../emulator";
-import { emulator, fastTuning, logLines, TEST_MASTER_KEY } from "./helpers";
+import { emulator, useEmulator, logLines, TEST_MASTER_KEY } from "./helpers";
 
-let emu: RunningEmulator;
-let conn: { adminUrl: string; adminKey: string };
-
-beforeAll(async () => {
-  fastTuning();
-  ({ emu, conn } = await emulator());
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.setFaults(undefined));
+const shared = useEmulator();
 
 let n = 0;
 function inputs(overrides: Partial<KeyInputs> = {}): KeyInputs {
   n++;
   return {
-    ...conn,
+    ...shared.conn,
     owner: `dev/key-${n}`,
     alias: `svc-${n}`,
     models: ["gpt-4o"],
@@ -33,13 +24,13 @@ function inputs(overrides: Partial<KeyInputs> = {}): KeyInputs {
 }
 
 async function listAlias(alias: string): Promise<unknown[]> {
-  const res = await call(emu, "GET", `/key/list?key_alias=${alias}&return_full_object=true`);
+  const res = await call(shared.emu, "GET", `/key/list?key_alias=${alias}&return_full_object=true`);
   return res.body.keys as unknown[];
 }
 
 describe("VirtualKey check", () => {
   const check = (news: Record<string, unknown>) =>
-    virtualKey.check({}, { ...conn, owner: "o", alias: "a", models: [], ...news });
+    virtualKey.check({}, { ...shared.conn, owner: "o", alias: "a", models: [], ...news });
 
   it("accepts a valid key", async () => {
     expect((await check({ duration: "1mo", maxBudget: 0 })).failures).toEqual([]);
@@ -87,7 +78,7 @@ describe("VirtualKey CRUD", () => {
     expect(outs.token).toBe(id);
     expect(outs.expires).toMatch(/^\d{4}-/);
     // the key authenticates
-    const res = await call(emu, "GET", "/v1/models", { key: outs.key });
+    const res = await call(shared.emu, "GET", "/v1/models", { key: outs.key });
     expect(res.status).toBe(200);
   });
 
@@ -107,7 +98,7 @@ describe("VirtualKey CRUD", () => {
     expect(d).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     const { outs: updated } = await virtualKey.update(id, outs, news);
     expect(updated.key).toBe(outs.key);
-    const info = await call(emu, "GET", `/key/info?key=${id}`);
+    const info = await call(shared.emu, "GET", `/key/info?key=${id}`);
     expect(info.body.info).toMatchObject({
       max_budget: 20,
       models: ["a", "b"],
@@ -119,7 +110,9 @@ describe("VirtualKey CRUD", () => {
   it("detects out-of-band changes on read", async () => {
     const first = inputs();
     const { id, outs } = await virtualKey.create(first);
-    await call(emu, "POST", "/key/update", { body: { key: id, rpm_limit: 999, models: ["z"] } });
+    await call(shared.emu, "POST", "/key/update", {
+      body: { key: id, rpm_limit: 999, models: ["z"] },
+    });
     const { props } = await virtualKey.read(id, outs);
     expect(props.rpmLimit).toBe(999);
     expect(props.models).toEqual(["z"]);
@@ -134,7 +127,7 @@ describe("VirtualKey CRUD", () => {
   });
 
   it("fails on an alias held by a key it does not manage", async () => {
-    await call(emu, "POST", "/key/generate", { body: { key_alias: "foreign-alias" } });
+    await call(shared.emu, "POST", "/key/generate", { body: { key_alias: "foreign-alias" } });
     await expect(virtualKey.create(inputs({ alias: "foreign-alias" }))).rejects.toThrow(
       'VirtualKey alias "foreign-alias" is already used by a key this stack does not manage; pick another alias or delete that key.',
     );
@@ -156,28 +149,32 @@ describe("VirtualKey rotation", () => {
     expect(fresh.outs.key).not.toBe(old.outs.key);
     expect(fresh.outs.alias).toBe(first.alias);
     // …both keys work during the switch…
-    expect((await call(emu, "GET", "/v1/models", { key: old.outs.key })).status).toBe(200);
-    expect((await call(emu, "GET", "/v1/models", { key: fresh.outs.key })).status).toBe(200);
-    const oldInfo = await call(emu, "GET", `/key/info?key=${old.id}`);
+    expect((await call(shared.emu, "GET", "/v1/models", { key: old.outs.key })).status).toBe(200);
+    expect((await call(shared.emu, "GET", "/v1/models", { key: fresh.outs.key })).status).toBe(200);
+    const oldInfo = await call(shared.emu, "GET", `/key/info?key=${old.id}`);
     expect(oldInfo.body.info.key_alias).toBe(`${first.alias}.rotating.${old.id.slice(0, 8)}`);
     // …then deletes the old generation.
     await virtualKey.delete(old.id, old.outs);
-    expect((await call(emu, "GET", "/v1/models", { key: old.outs.key })).status).toBe(401);
-    expect((await call(emu, "GET", "/v1/models", { key: fresh.outs.key })).status).toBe(200);
+    expect((await call(shared.emu, "GET", "/v1/models", { key: old.outs.key })).status).toBe(401);
+    expect((await call(shared.emu, "GET", "/v1/models", { key: fresh.outs.key })).status).toBe(200);
     expect(await listAlias(first.alias)).toHaveLength(1);
   });
 });
 
 describe("VirtualKey faults", () => {
   it("retries a 503 on generate and creates exactly one key", async () => {
-    emu.setFaults({ rules: [{ path: "/key/generate", action: "error", status: 503, times: 2 }] });
+    shared.emu.setFaults({
+      rules: [{ path: "/key/generate", action: "error", status: 503, times: 2 }],
+    });
     const first = inputs();
     await virtualKey.create(first);
     expect(await listAlias(first.alias)).toHaveLength(1);
   });
 
   it("survives a lost response after commit (drop_after_commit) without a duplicate", async () => {
-    emu.setFaults({ rules: [{ path: "/key/generate", action: "drop_after_commit", times: 1 }] });
+    shared.emu.setFaults({
+      rules: [{ path: "/key/generate", action: "drop_after_commit", times: 1 }],
+    });
     const first = inputs();
     const { id, outs } = await virtualKey.create(first);
     const keys = (await listAlias(first.alias)) as Array<{ token: string }>;
@@ -200,14 +197,14 @@ describe("VirtualKey faults", () => {
   });
 
   it("retries on a reset connection and on a timeout", async () => {
-    emu.setFaults({
+    shared.emu.setFaults({
       rules: [
         { path: "/key/info", action: "reset", times: 1 },
         { path: "/key/info", action: "latency", latencyMs: 2_500, times: 1 },
       ],
     });
     const { id, outs } = await virtualKey.create(inputs());
-    emu.setFaults({
+    shared.emu.setFaults({
       rules: [
         { path: "/key/info", action: "reset", times: 1 },
         { method: "GET", path: "/key/info", action: "latency", latencyMs: 2_500, times: 1 },

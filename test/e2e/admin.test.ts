@@ -14,7 +14,9 @@ import {
   describeE2E,
   pulumi,
   pulumiOk,
-  run,
+  previewNoChanges,
+  removeStack,
+  stackOutput,
   stackCommand,
 } from "./harness";
 
@@ -53,17 +55,6 @@ const CONFIG: [string, string, boolean][] = [
   ["keys[2].rpmLimit", "60", false],
 ];
 
-async function cleanup(): Promise<void> {
-  await pulumi(["destroy", "--yes", "--stack", STACK]);
-  await pulumi(["stack", "rm", "--yes", "--force", STACK]);
-  await run("bash", [
-    "-c",
-    "docker rm -f $(docker ps -aq --filter label=litellm-stack.stack=ci) 2>/dev/null; true",
-  ]);
-  await run("docker", ["volume", "rm", "-f", "litellm_ci_pgdata"]);
-  await run("docker", ["network", "rm", "litellm-ci-net"]);
-}
-
 describeE2E(
   "gateway contents on the ci stack (credentials, models, keys)",
   [POSTGRES_IMAGE, EMULATOR_IMAGE],
@@ -76,7 +67,7 @@ describeE2E(
 
     beforeAll(async () => {
       stackFileBefore = readFileSync(stackFile, "utf8");
-      await cleanup();
+      await removeStack(STACK);
       await pulumiOk(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
       for (const [key, value, secret] of CONFIG) {
         await pulumiOk([
@@ -93,20 +84,11 @@ describeE2E(
       const result = await stackCommand("up", STACK);
       upOutput = result.stdout + result.stderr;
       expect(result.code, upOutput).toBe(0);
-      masterKey = (
-        await pulumiOk([
-          "stack",
-          "output",
-          "LITELLM_MASTER_KEY",
-          "--show-secrets",
-          "--stack",
-          STACK,
-        ])
-      ).trim();
+      masterKey = await stackOutput("LITELLM_MASTER_KEY", STACK);
     });
 
     afterAll(async () => {
-      await cleanup();
+      await removeStack(STACK);
       writeFileSync(stackFile, stackFileBefore);
     });
 
@@ -141,16 +123,10 @@ describeE2E(
     });
 
     it("creates the three virtual keys, usable and with their limits; raw keys only as secret output", async () => {
-      const out = JSON.parse(
-        await pulumiOk([
-          "stack",
-          "output",
-          "LITELLM_VIRTUAL_KEYS",
-          "--show-secrets",
-          "--stack",
-          STACK,
-        ]),
-      ) as Record<string, string>;
+      const out = JSON.parse(await stackOutput("LITELLM_VIRTUAL_KEYS", STACK)) as Record<
+        string,
+        string
+      >;
       expect(Object.keys(out).sort()).toEqual(["analytics", "app-backend", "batch-jobs"]);
       const info = await api("GET", `/key/info?key=${out["analytics"]}`);
       expect(info.status).toBe(200);
@@ -172,16 +148,10 @@ describeE2E(
     });
 
     it("keeps credential values, raw keys and the master key out of state and program output", async () => {
-      const out = JSON.parse(
-        await pulumiOk([
-          "stack",
-          "output",
-          "LITELLM_VIRTUAL_KEYS",
-          "--show-secrets",
-          "--stack",
-          STACK,
-        ]),
-      ) as Record<string, string>;
+      const out = JSON.parse(await stackOutput("LITELLM_VIRTUAL_KEYS", STACK)) as Record<
+        string,
+        string
+      >;
       const state = await pulumiOk(["stack", "export", "--stack", STACK]);
       for (const secret of [OPENAI_KEY, AZURE_KEY, masterKey, ...Object.values(out)]) {
         expect(state).not.toContain(secret);
@@ -199,13 +169,7 @@ describeE2E(
     });
 
     it("a second run changes nothing", async () => {
-      const result = await pulumi([
-        "preview",
-        "--refresh",
-        "--expect-no-changes",
-        "--stack",
-        STACK,
-      ]);
+      const result = await previewNoChanges(STACK);
       expect(result.code, result.stdout + result.stderr).toBe(0);
     });
 
@@ -240,7 +204,7 @@ describeE2E(
 
       const up = await stackCommand("up", STACK, ["--refresh"]);
       expect(up.code, up.stdout + up.stderr).toBe(0);
-      const after = await pulumi(["preview", "--refresh", "--expect-no-changes", "--stack", STACK]);
+      const after = await previewNoChanges(STACK);
       expect(after.code, after.stdout + after.stderr).toBe(0);
       const models = await api("GET", "/model/info");
       expect((models.body["data"] as { model_name: string }[]).map((m) => m.model_name)).toContain(

@@ -103,6 +103,58 @@ export function stackCommand(
   });
 }
 
+/** A stack output with secrets shown (`pulumi stack output NAME --show-secrets`), trimmed. */
+export async function stackOutput(
+  name: string,
+  stack: string,
+  options: { project?: string } = {},
+): Promise<string> {
+  return (
+    await pulumiOk(["stack", "output", name, "--show-secrets", "--stack", stack], options)
+  ).trim();
+}
+
+/** `pulumi preview --refresh --expect-no-changes`: the result, for asserting code 0 or drift. */
+export function previewNoChanges(
+  stack: string,
+  options: { project?: string; extra?: readonly string[] } = {},
+): Promise<RunResult> {
+  return pulumi(
+    ["preview", "--refresh", "--expect-no-changes", ...(options.extra ?? []), "--stack", stack],
+    options.project === undefined ? {} : { project: options.project },
+  );
+}
+
+/**
+ * Removes a test stack and everything it made, whatever state it is in: unprotects and destroys
+ * it, removes it, then sweeps Docker objects labelled with the stack name.
+ */
+export async function removeStack(
+  stack: string,
+  options: { project?: string } = {},
+): Promise<void> {
+  await pulumi(["state", "unprotect", "--all", "--yes", "--stack", stack], options);
+  await pulumi(["destroy", "--yes", "--stack", stack], options);
+  await pulumi(["stack", "rm", "--yes", "--force", stack], options);
+  const ids = (
+    await run("docker", ["ps", "-aq", "--filter", `label=litellm-stack.stack=${stack}`])
+  ).stdout
+    .split("\n")
+    .filter((id) => id !== "");
+  if (ids.length > 0) {
+    await run("docker", ["rm", "-f", ...ids]);
+  }
+  const names = stackNamesFor(stack);
+  await run("docker", ["volume", "rm", "-f", names.volume]);
+  await run("docker", ["network", "rm", names.network]);
+}
+
+/** Docker names of a non-dev stack (mirrors components/naming.ts). */
+function stackNamesFor(stack: string): { volume: string; network: string } {
+  const s = stack.toLowerCase().replace(/[^a-z0-9_.-]/g, "-");
+  return { volume: `litellm_${s}_pgdata`, network: `litellm-${s}-net` };
+}
+
 /** A JSON call to a gateway's admin API with a bearer key. */
 export async function adminApi(
   baseUrl: string,

@@ -14,6 +14,9 @@ import {
   inspect,
   pulumi,
   pulumiOk,
+  previewNoChanges,
+  removeStack,
+  stackOutput,
   run,
   stackCommand,
 } from "./harness";
@@ -47,17 +50,6 @@ async function waitHealthy(container: string): Promise<void> {
   throw new Error(`${container} did not become healthy`);
 }
 
-async function removeLeftovers(): Promise<void> {
-  await pulumi(["destroy", "--yes", "--stack", STACK]);
-  await pulumi(["stack", "rm", "--yes", "--force", STACK]);
-  await run("bash", [
-    "-c",
-    "docker rm -f $(docker ps -aq --filter label=litellm-stack.stack=ci) 2>/dev/null; true",
-  ]);
-  await run("docker", ["volume", "rm", "-f", NAMES.volume]);
-  await run("docker", ["network", "rm", NAMES.network]);
-}
-
 describeE2E(
   "gateway stack on the ci stack (real pulumi CLI, Docker, Postgres)",
   [POSTGRES_IMAGE, EMULATOR_IMAGE],
@@ -68,11 +60,11 @@ describeE2E(
 
     beforeAll(async () => {
       stackFileBefore = readFileSync(stackFile, "utf8");
-      await removeLeftovers();
+      await removeStack(STACK);
     });
 
     afterAll(async () => {
-      await removeLeftovers();
+      await removeStack(STACK);
       await run("docker", ["rmi", REPLACEMENT_IMAGE]);
       writeFileSync(stackFile, stackFileBefore);
     });
@@ -101,16 +93,7 @@ describeE2E(
         expect(state.Running).toBe(true);
         expect(state.Health.Status).toBe("healthy");
       }
-      masterKey = (
-        await pulumiOk([
-          "stack",
-          "output",
-          "LITELLM_MASTER_KEY",
-          "--show-secrets",
-          "--stack",
-          STACK,
-        ])
-      ).trim();
+      masterKey = await stackOutput("LITELLM_MASTER_KEY", STACK);
       expect(masterKey).toMatch(/^sk-[A-Za-z0-9]{48}$/);
       expect(result.stdout + result.stderr).not.toContain(masterKey);
       const outputs = JSON.parse((await stackCommand("outputs", STACK)).stdout) as Json;
@@ -180,13 +163,7 @@ describeE2E(
     });
 
     it("a second run changes nothing (preview --refresh --expect-no-changes)", async () => {
-      const result = await pulumi([
-        "preview",
-        "--refresh",
-        "--expect-no-changes",
-        "--stack",
-        STACK,
-      ]);
+      const result = await previewNoChanges(STACK);
       expect(result.code, result.stdout + result.stderr).toBe(0);
     });
 
@@ -250,16 +227,7 @@ describeE2E(
     it("a later npm run up reuses the kept volume and keys: stored data is still there", async () => {
       const result = await stackCommand("up", STACK);
       expect(result.code, result.stdout + result.stderr).toBe(0);
-      const again = (
-        await pulumiOk([
-          "stack",
-          "output",
-          "LITELLM_MASTER_KEY",
-          "--show-secrets",
-          "--stack",
-          STACK,
-        ])
-      ).trim();
+      const again = await stackOutput("LITELLM_MASTER_KEY", STACK);
       expect(again).toBe(masterKey);
       const info = await api("GET", `/key/info?key=${persistedToken}`, masterKey);
       expect(info.status).toBe(200);

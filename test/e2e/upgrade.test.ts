@@ -14,7 +14,7 @@ import {
   describeE2E,
   pulumi,
   pulumiOk,
-  run,
+  removeStack,
   uniqueSuffix,
 } from "./harness";
 
@@ -88,15 +88,7 @@ describeE2E(
     });
 
     afterAll(async () => {
-      await pulumi(["state", "unprotect", "--all", "--yes", "--stack", STACK], opts);
-      await pulumi(["destroy", "--yes", "--stack", STACK], opts);
-      await pulumi(["stack", "rm", "--yes", "--force", STACK], opts);
-      const label = `label=litellm-stack.stack=${STACK}`;
-      await run("bash", [
-        "-c",
-        `docker rm -f $(docker ps -aq --filter ${label}) 2>/dev/null; docker volume rm -f litellm_${STACK}_pgdata 2>/dev/null; true`,
-      ]);
-      await run("docker", ["network", "rm", `litellm-${STACK}-net`]);
+      await removeStack(STACK, opts);
       rmSync(project, { recursive: true, force: true });
     });
 
