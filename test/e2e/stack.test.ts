@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { GATEWAY_HEALTHCHECK } from "../../components/gateway";
 import {
   POSTGRES_IMAGE,
   adminApi,
@@ -102,6 +103,12 @@ describeE2E(
         LITELLM_BASE_URL: BASE_URL,
         LITELLM_MASTER_KEY: "[secret]",
       });
+    });
+
+    it("runs the gateway healthcheck command inside the gateway image", async () => {
+      const [, ...command] = GATEWAY_HEALTHCHECK;
+      const result = await run("docker", ["exec", NAMES.gateway, ...command]);
+      expect(result.code, result.stderr).toBe(0);
     });
 
     it("publishes no port for the database and only 127.0.0.1:4100 for the gateway", async () => {
