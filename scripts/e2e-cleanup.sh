@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# Removes what the end-to-end tests created: the `ci` stack's resources (pulumi destroy, data
-# volume included) and any Docker object labelled litellm-stack.test or litellm-stack.stack=ci.
+# Removes what the end-to-end tests created: the `ci` stack (unprotected, destroyed, removed) and
+# any Docker object labelled litellm-stack.test or litellm-stack.stack=ci, data volume included.
 # Caches (toolchain builds, image tarballs, local images) are kept.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-litellm-stack-e2e}"
 if [[ -d .pulumi-state ]] && bash scripts/pulumi.sh stack ls --json 2>/dev/null | grep -q '"name": "ci"'; then
-  log "cleanup: destroying the ci stack"
-  LITELLM_STACK_DELETE_DATA=1 bash scripts/pulumi.sh destroy --yes --stack ci >/dev/null 2>&1 || true
+  log "cleanup: removing the ci stack"
+  bash scripts/pulumi.sh state unprotect --all --yes --stack ci >/dev/null 2>&1
+  bash scripts/pulumi.sh destroy --yes --stack ci >/dev/null 2>&1
+  bash scripts/pulumi.sh stack rm --yes --force ci >/dev/null 2>&1
+  git checkout -- Pulumi.ci.yaml 2>/dev/null
 fi
 for filter in "label=litellm-stack.test" "label=litellm-stack.stack=ci"; do
   ids="$(docker ps -aq --filter "$filter")"
   [[ -n "$ids" ]] && docker rm -f $ids >/dev/null
-  ids="$(docker volume ls -q --filter "$filter")"
-  [[ -n "$ids" ]] && docker volume rm -f $ids >/dev/null
   ids="$(docker network ls -q --filter "$filter")"
   [[ -n "$ids" ]] && docker network rm $ids >/dev/null
+  ids="$(docker volume ls -q --filter "$filter")"
+  [[ -n "$ids" ]] && docker volume rm -f $ids >/dev/null
 done
 log "cleanup: done"
 exit 0
