@@ -15,7 +15,7 @@ if [[ -d .pulumi-state ]] && bash scripts/pulumi.sh stack ls --json 2>/dev/null 
 fi
 for filter in "label=litellm-stack.test" "label=litellm-stack.stack=ci"; do
   ids="$(docker ps -aq --filter "$filter")"
-  [[ -n "$ids" ]] && docker rm -f $ids >/dev/null
+  [[ -n "$ids" ]] && docker rm -fv $ids >/dev/null
   ids="$(docker network ls -q --filter "$filter")"
   [[ -n "$ids" ]] && docker network rm $ids >/dev/null
   ids="$(docker volume ls -q --filter "$filter")"

@@ -12,7 +12,7 @@ export PATH="$ROOT/node_modules/.bin:$PATH"
 PG_IMAGE=litellm-stack/postgres:15-local
 pg_name="litellm-stack-test-pg-$$"
 if [[ -z "${EMULATOR_TEST_DATABASE_URL:-}" ]] && docker image inspect "$PG_IMAGE" >/dev/null 2>&1; then
-  trap 'docker rm -f "$pg_name" >/dev/null 2>&1 || true' EXIT
+  trap 'docker rm -fv "$pg_name" >/dev/null 2>&1 || true' EXIT
   docker run -d --name "$pg_name" --label litellm-stack.test=emulator-pg \
     -e POSTGRES_USER=emu -e POSTGRES_PASSWORD=emu-test-pw -e POSTGRES_DB=emulator \
     -p 127.0.0.1::5432 "$PG_IMAGE" >/dev/null
