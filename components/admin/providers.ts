@@ -1,19 +1,19 @@
 /**
  * The three dynamic providers, as module-level singletons (one serialization per kind).
  *
- * Each method is a one-line shim that loads the implementation (`impl.ts`) *by path at run time*
+ * Each method is a one-line shim that loads the implementation (`impl/`) *by path at run time*
  * and delegates to it. Pulumi serializes a provider's closure into every resource's state
  * (`__provider`), and local modules would be captured by value (client, zod schemas and all);
  * with the shim only `loadAdminImpl` travels, so `__provider` stays around 2 KB and holds no
  * secret (the admin URL and key are resource inputs). Tradeoff: refresh and destroy run the
  * implementation of the current checkout, not the one that created the resource, so
- * `impl.ts` must keep reading the output shapes of older state (see docs/admin-resources.md).
+ * `impl/` must keep reading the output shapes of older state (see docs/admin-resources.md).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Impl from "./impl";
 
 /**
- * Loads `components/admin/impl.ts` relative to the working directory (the Pulumi project root,
+ * Loads `components/admin/impl` (its `index.ts`) relative to the working directory (the Pulumi project root,
  * where the engine starts the dynamic-provider process), or from `LITELLM_ADMIN_IMPL`. Registers
  * ts-node (transpile only) when no `.ts` loader is active, as in the provider process.
  */

@@ -95,7 +95,7 @@ describeE2E(
     it("refreshes, previews and destroys after the provider code changed", async () => {
       const before = await pulumiOk(["stack", "export", "--stack", STACK], opts);
       const shim = path.join(project, "components/admin/providers.ts");
-      const impl = path.join(project, "components/admin/impl.ts");
+      const impl = path.join(project, "components/admin/impl/index.ts");
       // A new version: the serialized shim text changes, and so does the implementation.
       writeFileSync(
         shim,

@@ -1,0 +1,246 @@
+/**
+ * ModelAlias: create POST /model/new (caller-chosen model_info.id), read GET
+ * /model/info?litellm_model_id=, update PATCH /model/{id}/update, delete POST /model/delete.
+ * No Pulumi imports.
+ */
+import { z } from "zod";
+import { AdminClient, LiteLlmApiError } from "../client";
+import { isSecretParamName, normalizeProvider } from "../rules";
+import {
+  connectionShape,
+  buildDiff,
+  errorMessage,
+  isKnown,
+  nonEmpty,
+  providerFailure,
+  runCheck,
+  same,
+  sameProvider,
+  sleep,
+  tuning,
+  u,
+  waitReady,
+  withClient,
+  type DiffResult,
+  type ModelInputs,
+  type ModelOutputs,
+} from "./shared";
+
+// ---------------------------------------------------------------- ModelAlias
+
+function modelParams(inputs: ModelInputs, clear: boolean): Record<string, unknown> {
+  return {
+    ...(inputs.params ?? {}),
+    model: inputs.target,
+    ...(inputs.credentialName !== undefined
+      ? { litellm_credential_name: inputs.credentialName }
+      : clear
+        ? { litellm_credential_name: null }
+        : {}),
+  };
+}
+
+function isModelMissing(err: unknown): boolean {
+  return (
+    err instanceof LiteLlmApiError &&
+    (err.status === 404 || err.status === 400) &&
+    /not found/i.test(errorMessage(err.body))
+  );
+}
+
+async function patchModel(client: AdminClient, inputs: ModelInputs): Promise<void> {
+  await client.call({
+    method: "PATCH",
+    path: `/model/${encodeURIComponent(inputs.modelId)}/update`,
+    body: { model_name: inputs.publicName, litellm_params: modelParams(inputs, false) },
+  });
+}
+
+/** ModelAlias implementation. */
+export const model = {
+  async check(olds: unknown, news: Record<string, unknown>) {
+    const schema = z.object({
+      ...connectionShape,
+      modelId: u(nonEmpty("modelId")),
+      publicName: u(nonEmpty("publicName")),
+      target: u(
+        z
+          .string({ error: "target must be a string" })
+          .regex(/^[^/\s]+\/\S+/, 'target must be "<provider>/<model>", e.g. "openai/gpt-4o"'),
+      ),
+      credentialName: u(nonEmpty("credentialName")).optional(),
+      params: u(
+        z
+          .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
+            error: "params must map names to strings, numbers or booleans",
+          })
+          .superRefine((p, ctx) => {
+            for (const k of Object.keys(p)) {
+              if (isSecretParamName(k) || k === "model") {
+                ctx.addIssue({
+                  code: "custom",
+                  path: [k],
+                  message:
+                    k === "model"
+                      ? "params.model is not allowed; set target instead"
+                      : `params.${k} looks like a secret; put it in a ProviderCredential and set credentialName`,
+                });
+              }
+            }
+          }),
+      ).optional(),
+    });
+    const result = runCheck(schema, news);
+    if (result.failures.length > 0 || !isKnown(news["target"])) {
+      return result;
+    }
+    const inputs = { ...(news as unknown as ModelInputs) };
+    const [prefix, ...rest] = inputs.target.split("/");
+    const canonical = normalizeProvider(prefix ?? "");
+    const reason = sameProvider(olds, "target", canonical)
+      ? undefined
+      : await providerFailure(inputs, canonical);
+    if (reason !== undefined) {
+      return { inputs, failures: [{ property: "target", reason }] };
+    }
+    inputs.target = [canonical, ...rest].join("/");
+    return { inputs, failures: [] };
+  },
+
+  async diff(_id: string, olds: ModelOutputs, news: ModelInputs): Promise<DiffResult> {
+    const base = buildDiff(
+      olds as unknown as Record<string, unknown>,
+      news as unknown as Record<string, unknown>,
+      ["modelId", "publicName", "target", "credentialName", "params", "adminUrl", "adminKey"],
+      ["modelId"],
+    );
+    // Detaching a credential or dropping a param cannot be expressed as a PATCH on every
+    // supported release (null is ignored before newest main): re-create under the same id,
+    // which must free the id first.
+    const droppedParam = Object.keys(olds.params ?? {}).some(
+      (k) => news.params === undefined || !(k in news.params),
+    );
+    const detached = olds.credentialName !== undefined && news.credentialName === undefined;
+    if (droppedParam || detached || base.replaces.length > 0) {
+      const replaces = [
+        ...base.replaces,
+        ...(droppedParam ? ["params"] : []),
+        ...(detached ? ["credentialName"] : []),
+      ];
+      return { changes: true, replaces, deleteBeforeReplace: !base.replaces.includes("modelId") };
+    }
+    return base;
+  },
+
+  async create(inputs: ModelInputs): Promise<{ id: string; outs: ModelOutputs }> {
+    await withClient(inputs, async (client) => {
+      await waitReady(client);
+      try {
+        await client.call({
+          method: "POST",
+          path: "/model/new",
+          body: {
+            model_name: inputs.publicName,
+            litellm_params: modelParams(inputs, false),
+            model_info: { id: inputs.modelId },
+          },
+          noRetryWhen: (_s, body) => /failed to add model to db/i.test(errorMessage(body)),
+        });
+      } catch (err) {
+        if (!(
+          err instanceof LiteLlmApiError && /failed to add model/i.test(errorMessage(err.body))
+        )) {
+          throw err;
+        }
+        // Duplicate id: an earlier attempt committed. PATCH (DB-backed, no visibility lag)
+        // converges it; a 404 there means the 500 had another cause.
+        try {
+          await patchModel(client, inputs);
+        } catch (patchErr) {
+          throw isModelMissing(patchErr) ? err : patchErr;
+        }
+      }
+    });
+    return { id: inputs.modelId, outs: { ...inputs, createdAt: new Date().toISOString() } };
+  },
+
+  async read(id: string, props: ModelOutputs): Promise<{ id: string; props: ModelOutputs }> {
+    return withClient(props, async (client) => {
+      const createdAt = Date.parse(props.createdAt ?? "");
+      const graceEnds = (Number.isNaN(createdAt) ? 0 : createdAt) + tuning.modelVisibilityGraceMs;
+      for (;;) {
+        try {
+          const res = await client.call<{ data?: Array<Record<string, unknown>> }>({
+            method: "GET",
+            path: `/model/info?litellm_model_id=${encodeURIComponent(id)}`,
+          });
+          const row = res.body.data?.[0];
+          if (row === undefined) {
+            return { id: "", props };
+          }
+          const params = (row["litellm_params"] ?? {}) as Record<string, unknown>;
+          const managed: Record<string, string | number | boolean> = {};
+          for (const k of Object.keys(props.params ?? {})) {
+            const v = params[k];
+            if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+              managed[k] = v;
+            }
+          }
+          const cred = params["litellm_credential_name"];
+          const out: ModelOutputs = {
+            ...props,
+            modelId: id,
+            publicName: String(row["model_name"] ?? ""),
+            target: String(params["model"] ?? ""),
+          };
+          delete out.credentialName;
+          delete out.params;
+          if (typeof cred === "string") {
+            out.credentialName = cred;
+          }
+          if (props.params !== undefined) {
+            out.params = managed;
+          }
+          return { id, props: out };
+        } catch (err) {
+          if (!isModelMissing(err)) {
+            throw err;
+          }
+          // Another pod (or this one before its reload) may not show a fresh model yet.
+          if (Date.now() >= graceEnds) {
+            return { id: "", props };
+          }
+          await sleep(tuning.modelPollMs);
+        }
+      }
+    });
+  },
+
+  async update(
+    _id: string,
+    olds: ModelOutputs,
+    news: ModelInputs,
+  ): Promise<{ outs: ModelOutputs }> {
+    const outs: ModelOutputs = { ...news, createdAt: olds.createdAt };
+    const apiFields = ["publicName", "target", "credentialName", "params"] as const;
+    if (apiFields.some((f) => !same(olds[f], news[f]))) {
+      await withClient(news, async (client) => {
+        await waitReady(client);
+        await patchModel(client, news);
+      });
+    }
+    return { outs };
+  },
+
+  async delete(id: string, props: ModelOutputs): Promise<void> {
+    await withClient(props, async (client) => {
+      try {
+        await client.call({ method: "POST", path: "/model/delete", body: { id } });
+      } catch (err) {
+        if (!isModelMissing(err)) {
+          throw err;
+        }
+      }
+    });
+  },
+};

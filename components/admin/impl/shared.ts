@@ -1,0 +1,297 @@
+/**
+ * Shared parts of the admin implementation: connection and state types, tuning, the admin client
+ * wrapper, check/diff helpers and the provider list. No Pulumi imports.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { AdminClient } from "../client";
+import {
+  WELL_KNOWN_PROVIDERS,
+  closestProvider,
+  normalizeProvider,
+  unknownProviderReason,
+} from "../rules";
+
+/** The engine's placeholder for a value not known yet (preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Connection inputs every resource carries; `adminKey` is a secret input. */
+export interface AdminConnection {
+  adminUrl: string;
+  adminKey: string;
+}
+
+/** Resolved inputs of a ProviderCredential. */
+export interface CredentialInputs extends AdminConnection {
+  name: string;
+  provider: string;
+  values: Record<string, string>;
+}
+/** Outputs of a ProviderCredential (the inputs, provider canonical). */
+export type CredentialOutputs = CredentialInputs;
+
+/** Resolved inputs of a ModelAlias. */
+export interface ModelInputs extends AdminConnection {
+  modelId: string;
+  publicName: string;
+  target: string;
+  credentialName?: string;
+  params?: Record<string, string | number | boolean>;
+}
+/** Outputs of a ModelAlias. */
+export interface ModelOutputs extends ModelInputs {
+  /** When the model was created (ISO); bounds the eventual-consistency window of reads. */
+  createdAt: string;
+}
+
+/** Resolved inputs of a VirtualKey. */
+export interface KeyInputs extends AdminConnection {
+  /** Stable owner tag stored in the key's metadata (stack + resource name). */
+  owner: string;
+  alias: string;
+  models: string[];
+  duration?: string;
+  maxBudget?: number;
+  rpmLimit?: number;
+  tpmLimit?: number;
+  teamId?: string;
+  metadata?: Record<string, unknown>;
+  rotation?: string;
+}
+/** Outputs of a VirtualKey. */
+export interface KeyOutputs extends KeyInputs {
+  /** The raw `sk-` key (secret output). */
+  key: string;
+  /** sha256 hex of the raw key: LiteLLM's token and the resource id. */
+  token: string;
+  /** Expiry (ISO, UTC) or null when the key never expires. */
+  expires: string | null;
+}
+
+/** Failure shape of `check`. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+/** Result shape of `diff`. */
+export interface DiffResult {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** Knobs for timeouts and logging; tests shorten them. */
+export interface AdminTuning {
+  timeoutMs: number;
+  maxAttempts: number;
+  backoffMs: number;
+  readyTimeoutMs: number;
+  readyIntervalMs: number;
+  /** How long after create a missing model is taken as "not visible yet" rather than gone. */
+  modelVisibilityGraceMs: number;
+  modelPollMs: number;
+  log: (message: string) => void;
+}
+
+export const tuning: AdminTuning = {
+  timeoutMs: Number(process.env["LITELLM_ADMIN_TIMEOUT_MS"] ?? 15_000),
+  maxAttempts: Number(process.env["LITELLM_ADMIN_MAX_ATTEMPTS"] ?? 5),
+  backoffMs: 250,
+  readyTimeoutMs: Number(process.env["LITELLM_ADMIN_READY_TIMEOUT_MS"] ?? 180_000),
+  readyIntervalMs: 1_000,
+  modelVisibilityGraceMs: 60_000,
+  modelPollMs: 500,
+  log: (m) => process.stderr.write(`${m}\n`),
+};
+
+/** Overrides tuning knobs (tests). */
+export function configureAdminTuning(overrides: Partial<AdminTuning>): void {
+  Object.assign(tuning, overrides);
+}
+
+export const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function withClient<T>(
+  conn: AdminConnection,
+  fn: (client: AdminClient) => Promise<T>,
+): Promise<T> {
+  const client = new AdminClient({
+    baseUrl: conn.adminUrl,
+    masterKey: conn.adminKey,
+    timeoutMs: tuning.timeoutMs,
+    maxAttempts: tuning.maxAttempts,
+    backoffMs: tuning.backoffMs,
+    log: tuning.log,
+  });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+export function waitReady(client: AdminClient): Promise<void> {
+  return client.waitReady({
+    timeoutMs: tuning.readyTimeoutMs,
+    intervalMs: tuning.readyIntervalMs,
+  });
+}
+
+export function errorMessage(body: unknown): string {
+  const b = body as { error?: { message?: unknown }; detail?: unknown; message?: unknown } | null;
+  const m = b?.error?.message ?? b?.message ?? b?.detail;
+  return typeof m === "string" ? m : JSON.stringify(m ?? "");
+}
+
+export const isKnown = (v: unknown): boolean => v !== UNKNOWN;
+
+// ---------------------------------------------------------------- check helpers
+
+/** A schema that also accepts the engine's "unknown" placeholder (preview). */
+export function u<T extends z.ZodType>(schema: T) {
+  return z.union([z.literal(UNKNOWN), schema]);
+}
+
+export const nonEmpty = (what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .refine((s) => s.trim().length > 0, `${what} must not be empty`);
+
+export const connectionShape = {
+  adminUrl: u(
+    z
+      .string({ error: "adminUrl must be a string" })
+      .regex(/^https?:\/\/[^/]/, "adminUrl must be an http(s) URL"),
+  ),
+  adminKey: u(nonEmpty("adminKey")),
+};
+
+export const nonNegative = (what: string) =>
+  u(
+    z
+      .number({ error: `${what} must be a number` })
+      .refine((n) => Number.isFinite(n) && n >= 0, `${what} must not be negative`),
+  ).optional();
+
+export function toFailures(error: z.ZodError): CheckFailure[] {
+  return error.issues.map((i) => {
+    const path = i.path.map(String).join(".");
+    // A union of UNKNOWN | schema reports the inner issue under `errors`; surface that one.
+    const inner = (i as { errors?: z.core.$ZodIssue[][] }).errors?.[1]?.[0];
+    return { property: path, reason: inner?.message ?? i.message };
+  });
+}
+
+export function runCheck<T>(
+  schema: z.ZodType<T>,
+  news: unknown,
+): { inputs: T; failures: CheckFailure[] } {
+  const parsed = schema.safeParse(news);
+  if (!parsed.success) {
+    return { inputs: news as T, failures: toFailures(parsed.error) };
+  }
+  return { inputs: news as T, failures: [] };
+}
+
+export function same(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown => {
+    if (v === undefined || v === null) {
+      return null;
+    }
+    if (Array.isArray(v)) {
+      return v.map(norm);
+    }
+    if (typeof v === "object") {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>)
+          .filter(([, x]) => x !== undefined && x !== null)
+          .sort(([x], [y]) => (x < y ? -1 : 1))
+          .map(([k, x]) => [k, norm(x)]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+export function buildDiff(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  fields: readonly string[],
+  replaceFields: readonly string[],
+  deleteBeforeReplace = false,
+): DiffResult {
+  const changed = fields.filter((f) => news[f] === UNKNOWN || !same(olds[f], news[f]));
+  const replaces = changed.filter((f) => replaceFields.includes(f));
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace };
+}
+
+// ---------------------------------------------------------------- provider list
+
+export async function fetchProviders(conn: AdminConnection): Promise<string[] | undefined> {
+  if (!isKnown(conn.adminUrl)) {
+    return undefined;
+  }
+  try {
+    const client = new AdminClient({
+      baseUrl: conn.adminUrl,
+      masterKey: conn.adminKey,
+      timeoutMs: Math.min(tuning.timeoutMs, 5_000),
+      maxAttempts: 2,
+      backoffMs: tuning.backoffMs,
+    });
+    try {
+      const res = await client.call<unknown>({
+        method: "GET",
+        path: "/public/providers",
+        anonymous: true,
+      });
+      return Array.isArray(res.body)
+        ? res.body.filter((p): p is string => typeof p === "string")
+        : undefined;
+    } finally {
+      await client.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the old inputs already named this (canonical) provider, in `provider` or as the prefix
+ * of `target`: then it was checked when it was set, and `check` makes no API call.
+ */
+export function sameProvider(
+  olds: unknown,
+  field: "provider" | "target",
+  canonical: string,
+): boolean {
+  const old = (olds as Record<string, unknown> | undefined)?.[field];
+  if (typeof old !== "string") {
+    return false;
+  }
+  const oldProvider = field === "target" ? (old.split("/")[0] ?? "") : old;
+  return normalizeProvider(oldProvider) === canonical;
+}
+
+/** Provider check: the live list when reachable; else only near-misses of well-known names fail. */
+export async function providerFailure(
+  conn: AdminConnection,
+  canonical: string,
+): Promise<string | undefined> {
+  const live = await fetchProviders(conn);
+  if (live !== undefined) {
+    return unknownProviderReason(canonical, live);
+  }
+  if (WELL_KNOWN_PROVIDERS.includes(canonical)) {
+    return undefined;
+  }
+  if (!/^[a-z0-9][a-z0-9_\-]*$/.test(canonical)) {
+    return `unknown provider "${canonical}" (see GET /public/providers)`;
+  }
+  const hint = closestProvider(canonical, WELL_KNOWN_PROVIDERS);
+  return hint === undefined
+    ? undefined
+    : `unknown provider "${canonical}"; did you mean ${hint}? (see GET /public/providers)`;
+}
