@@ -8,7 +8,7 @@ import { z } from "zod";
 import {
   DURATION_PATTERN,
   RESERVED_KEY_ALIASES,
-  isSecretParamName,
+  paramNameProblem,
   normalizeProvider,
 } from "./rules";
 
@@ -52,15 +52,9 @@ export const modelConfigSchema = z.object({
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
     .superRefine((p, ctx) => {
       for (const k of Object.keys(p)) {
-        if (isSecretParamName(k) || k === "model") {
-          ctx.addIssue({
-            code: "custom",
-            path: [k],
-            message:
-              k === "model"
-                ? "params.model is not allowed; set target instead"
-                : `params.${k} looks like a secret; put it in a credential and set credential`,
-          });
+        const message = paramNameProblem(k, "put it in a credential and set credential");
+        if (message !== undefined) {
+          ctx.addIssue({ code: "custom", path: [k], message });
         }
       }
     })

@@ -129,3 +129,17 @@ export function isSecretParamName(name: string): boolean {
     ? name !== "litellm_credential_name"
     : false;
 }
+
+/**
+ * Why a model param name is refused, or undefined: `model` belongs in the target, and names that
+ * look like secrets belong in a credential. `credentialHint` names the field that refers to one.
+ */
+export function paramNameProblem(name: string, credentialHint: string): string | undefined {
+  if (name === "model") {
+    return "params.model is not allowed; set target instead";
+  }
+  if (isSecretParamName(name)) {
+    return `params.${name} looks like a secret; ${credentialHint}`;
+  }
+  return undefined;
+}

@@ -7,6 +7,7 @@ import { AdminClient, LiteLlmApiError } from "../client";
 import { normalizeProvider, unknownProviderReason } from "../rules";
 import {
   connectionShape,
+  patchWhen,
   UNKNOWN,
   buildDiff,
   errorMessage,
@@ -196,12 +197,11 @@ export const credential = {
     news: CredentialInputs,
   ): Promise<{ outs: CredentialOutputs }> {
     const outs = { ...news, provider: normalizeProvider(news.provider) };
-    if (!same(_olds.values, news.values) || !same(_olds.provider, outs.provider)) {
-      await withClient(news, async (client) => {
-        await waitReady(client);
-        await patchCredential(client, outs);
-      });
-    }
+    await patchWhen(
+      news,
+      !same(_olds.values, news.values) || !same(_olds.provider, outs.provider),
+      (client) => patchCredential(client, outs),
+    );
     return { outs };
   },
 

@@ -5,9 +5,10 @@
  */
 import { z } from "zod";
 import { AdminClient, LiteLlmApiError } from "../client";
-import { isSecretParamName, normalizeProvider } from "../rules";
+import { paramNameProblem, normalizeProvider } from "../rules";
 import {
   connectionShape,
+  patchWhen,
   buildDiff,
   errorMessage,
   isKnown,
@@ -76,15 +77,12 @@ export const model = {
           })
           .superRefine((p, ctx) => {
             for (const k of Object.keys(p)) {
-              if (isSecretParamName(k) || k === "model") {
-                ctx.addIssue({
-                  code: "custom",
-                  path: [k],
-                  message:
-                    k === "model"
-                      ? "params.model is not allowed; set target instead"
-                      : `params.${k} looks like a secret; put it in a ProviderCredential and set credentialName`,
-                });
+              const message = paramNameProblem(
+                k,
+                "put it in a ProviderCredential and set credentialName",
+              );
+              if (message !== undefined) {
+                ctx.addIssue({ code: "custom", path: [k], message });
               }
             }
           }),
@@ -223,12 +221,11 @@ export const model = {
   ): Promise<{ outs: ModelOutputs }> {
     const outs: ModelOutputs = { ...news, createdAt: olds.createdAt };
     const apiFields = ["publicName", "target", "credentialName", "params"] as const;
-    if (apiFields.some((f) => !same(olds[f], news[f]))) {
-      await withClient(news, async (client) => {
-        await waitReady(client);
-        await patchModel(client, news);
-      });
-    }
+    await patchWhen(
+      news,
+      apiFields.some((f) => !same(olds[f], news[f])),
+      (client) => patchModel(client, news),
+    );
     return { outs };
   },
 

@@ -131,6 +131,21 @@ export async function withClient<T>(
   }
 }
 
+/** Waits for readiness and runs `patch` when `changed`; no API call at all otherwise. */
+export async function patchWhen(
+  conn: AdminConnection,
+  changed: boolean,
+  patch: (client: AdminClient) => Promise<void>,
+): Promise<void> {
+  if (!changed) {
+    return;
+  }
+  await withClient(conn, async (client) => {
+    await waitReady(client);
+    await patch(client);
+  });
+}
+
 export function waitReady(client: AdminClient): Promise<void> {
   return client.waitReady({
     timeoutMs: tuning.readyTimeoutMs,
