@@ -197,6 +197,20 @@ describeE2E(
       expect(clean.code, clean.stdout + clean.stderr).toBe(0);
     });
 
+    it("preview --refresh reports a gateway stopped by hand as drift; npm run up restarts it", async () => {
+      await docker(["stop", NAMES.gateway]);
+      const drift = await previewNoChanges(STACK);
+      expect(drift.code).not.toBe(0);
+      expect(drift.stdout + drift.stderr).toContain("litellm-gateway-container");
+      const up = await stackCommand("up", STACK, ["--refresh"]);
+      expect(up.code, up.stdout + up.stderr).toBe(0);
+      const state = (await inspect("container", NAMES.gateway))?.["State"] as { Running: boolean };
+      expect(state.Running).toBe(true);
+      await waitHealthy(NAMES.gateway);
+      const clean = await previewNoChanges(STACK);
+      expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+    });
+
     it("keeps data when both containers are stopped and started", async () => {
       const created = await api("POST", "/key/generate", masterKey, { key_alias: "e2e-persist" });
       expect(created.status).toBe(200);
