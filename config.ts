@@ -36,6 +36,8 @@ export const SECRET_KEYS = [
   "openaiApiKey",
 ] as const;
 
+const isSecretKey = (key: string): boolean => (SECRET_KEYS as readonly string[]).includes(key);
+
 /** Error thrown for invalid configuration, before any resource is created. */
 export class ConfigError extends pulumi.RunError {
   override readonly name = "ConfigError";
@@ -287,7 +289,7 @@ export function parseConfig(
       continue;
     }
     values[key] = value;
-    if ((SECRET_KEYS as readonly string[]).includes(key) && !secretKeys.has(key)) {
+    if (isSecretKey(key) && !secretKeys.has(key)) {
       problems.push(
         `${PROJECT}:${key}: is stored in plaintext; it must be a secret. Fix: ${fixFor(key, true, "<value>")}`,
       );
@@ -305,7 +307,7 @@ export function parseConfig(
         continue;
       }
       const key = String(issue.path[0] ?? "");
-      const secret = (SECRET_KEYS as readonly string[]).includes(key);
+      const secret = isSecretKey(key);
       const got = secret || raw[key] === undefined ? "" : ` (got ${JSON.stringify(raw[key])})`;
       problems.push(
         `${PROJECT}:${key}: ${issue.message}${got}. Fix: ${fixFor(key, secret, EXAMPLES[key] ?? "<value>")}`,

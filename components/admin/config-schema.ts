@@ -88,13 +88,58 @@ export const keyConfigSchema = z.object({
   rotation: z.union([z.string(), z.number()]).transform(String).default("0"),
 });
 
-function duplicates(values: string[]): Set<string> {
-  const seen = new Set<string>();
-  const dup = new Set<string>();
-  for (const v of values) {
-    (seen.has(v) ? dup : seen).add(v);
-  }
-  return dup;
+/** A cross-reference problem in the contents lists, with the property path it is about. */
+export interface ContentsProblem {
+  path: [string, number, string];
+  message: string;
+}
+
+/**
+ * Names declared twice and models referring to an undeclared credential, in list order. With
+ * `allOccurrences` every entry of a duplicated name is reported; without it only the repeats.
+ */
+export function contentsProblems(
+  c: {
+    credentials: readonly { name: string }[];
+    models: readonly { name: string; credential?: string | undefined }[];
+    keys: readonly { alias: string }[];
+  },
+  allOccurrences: boolean,
+): ContentsProblem[] {
+  const problems: ContentsProblem[] = [];
+  const duplicated = (values: string[]) => (value: string, index: number) => {
+    const first = values.indexOf(value);
+    return allOccurrences ? values.indexOf(value, first + 1) !== -1 : index > first;
+  };
+  const credNames = c.credentials.map((x) => x.name);
+  const credDup = duplicated(credNames);
+  c.credentials.forEach((x, i) => {
+    if (credDup(x.name, i)) {
+      problems.push({
+        path: ["credentials", i, "name"],
+        message: `duplicate credential name "${x.name}"`,
+      });
+    }
+  });
+  const modelDup = duplicated(c.models.map((x) => x.name));
+  c.models.forEach((m, i) => {
+    if (modelDup(m.name, i)) {
+      problems.push({ path: ["models", i, "name"], message: `duplicate model name "${m.name}"` });
+    }
+    if (m.credential !== undefined && !credNames.includes(m.credential)) {
+      problems.push({
+        path: ["models", i, "credential"],
+        message: `credential "${m.credential}" is not declared in credentials`,
+      });
+    }
+  });
+  const keyDup = duplicated(c.keys.map((x) => x.alias));
+  c.keys.forEach((k, i) => {
+    if (keyDup(k.alias, i)) {
+      problems.push({ path: ["keys", i, "alias"], message: `duplicate key alias "${k.alias}"` });
+    }
+  });
+  return problems;
 }
 
 /** The three lists; cross-references are checked (a model's credential must be declared). */
@@ -108,44 +153,9 @@ export const gatewayContentsConfigSchema = z
     keys: z.array(keyConfigSchema).default([]),
   })
   .superRefine((c, ctx) => {
-    const credNames = new Set(c.credentials.map((x) => x.name));
-    const dupCreds = duplicates(c.credentials.map((x) => x.name));
-    c.credentials.forEach((x, i) => {
-      if (dupCreds.has(x.name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["credentials", i, "name"],
-          message: `duplicate credential name "${x.name}"`,
-        });
-      }
-    });
-    const dupModels = duplicates(c.models.map((x) => x.name));
-    c.models.forEach((m, i) => {
-      if (dupModels.has(m.name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["models", i, "name"],
-          message: `duplicate model name "${m.name}"`,
-        });
-      }
-      if (m.credential !== undefined && !credNames.has(m.credential)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["models", i, "credential"],
-          message: `credential "${m.credential}" is not declared in credentials`,
-        });
-      }
-    });
-    const dupKeys = duplicates(c.keys.map((x) => x.alias));
-    c.keys.forEach((k, i) => {
-      if (dupKeys.has(k.alias)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["keys", i, "alias"],
-          message: `duplicate key alias "${k.alias}"`,
-        });
-      }
-    });
+    for (const problem of contentsProblems(c, true)) {
+      ctx.addIssue({ code: "custom", ...problem });
+    }
   });
 
 /** Parsed gateway contents config. */

@@ -3,7 +3,7 @@
  * virtual keys of one LiteLLM proxy, as dynamic resources under one component.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { KeyConfig, ModelConfig } from "./config-schema";
+import { contentsProblems, type KeyConfig, type ModelConfig } from "./config-schema";
 import { ModelAlias, ProviderCredential, VirtualKey } from "./resources";
 
 /** A credential to declare; `values` may be a secret Output (from secret config). */
@@ -36,33 +36,14 @@ export interface GatewayContentsArgs {
 
 /** Throws when a model refers to an undeclared credential or a name is declared twice. */
 export function validateGatewayContents(args: GatewayContentsArgs): void {
-  const creds = args.credentials ?? [];
-  const credNames = new Set<string>();
-  creds.forEach((c, i) => {
-    if (credNames.has(c.name)) {
-      throw new Error(`credentials[${i}].name: duplicate credential name "${c.name}"`);
-    }
-    credNames.add(c.name);
-  });
-  const modelNames = new Set<string>();
-  (args.models ?? []).forEach((m, i) => {
-    if (modelNames.has(m.name)) {
-      throw new Error(`models[${i}].name: duplicate model name "${m.name}"`);
-    }
-    modelNames.add(m.name);
-    if (m.credential !== undefined && !credNames.has(m.credential)) {
-      throw new Error(
-        `models[${i}].credential: credential "${m.credential}" is not declared in credentials`,
-      );
-    }
-  });
-  const aliases = new Set<string>();
-  (args.keys ?? []).forEach((k, i) => {
-    if (aliases.has(k.alias)) {
-      throw new Error(`keys[${i}].alias: duplicate key alias "${k.alias}"`);
-    }
-    aliases.add(k.alias);
-  });
+  const [problem] = contentsProblems(
+    { credentials: args.credentials ?? [], models: args.models ?? [], keys: args.keys ?? [] },
+    false,
+  );
+  if (problem !== undefined) {
+    const [list, index, field] = problem.path;
+    throw new Error(`${list}[${index}].${field}: ${problem.message}`);
+  }
 }
 
 /** Child resource name: `${parent}-<role>-<name>` with the name made URN-friendly. */

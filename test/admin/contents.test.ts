@@ -121,4 +121,31 @@ describe("gatewayContentsConfigSchema", () => {
       'models.0.credential: credential "nope" is not declared in credentials',
     ]);
   });
+
+  it("reports duplicated names: every entry in the schema, the first repeat in the component", () => {
+    const lists = {
+      credentials: [
+        { name: "a", provider: "openai", values: { api_key: "k-1" } },
+        { name: "b", provider: "openai", values: { api_key: "k-2" } },
+        { name: "a", provider: "openai", values: { api_key: "k-3" } },
+      ],
+      models: [
+        { name: "m", target: "openai/x" },
+        { name: "m", target: "openai/y" },
+      ],
+      keys: [{ alias: "k" }, { alias: "k" }],
+    };
+    const r = gatewayContentsConfigSchema.safeParse(lists);
+    expect(r.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      'credentials.0.name: duplicate credential name "a"',
+      'credentials.2.name: duplicate credential name "a"',
+      'models.0.name: duplicate model name "m"',
+      'models.1.name: duplicate model name "m"',
+      'keys.0.alias: duplicate key alias "k"',
+      'keys.1.alias: duplicate key alias "k"',
+    ]);
+    expect(() =>
+      contents.validateGatewayContents({ baseUrl: "http://x", masterKey: "sk-x", ...lists }),
+    ).toThrow('credentials[2].name: duplicate credential name "a"');
+  });
 });

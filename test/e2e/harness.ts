@@ -6,6 +6,7 @@ import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { describe, it } from "vitest";
+import { stackNames } from "../../components/naming";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -58,12 +59,7 @@ export function pulumi(
 ): Promise<RunResult> {
   const project = options.project ?? ROOT;
   return run("bash", [path.join(ROOT, "scripts/pulumi.sh"), "-C", project, ...args], {
-    env: {
-      ...process.env,
-      PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
-      PULUMI_CONFIG_PASSPHRASE_FILE: "",
-      ...options.env,
-    },
+    env: pulumiEnv(options.env),
     ...(options.input === undefined ? {} : { input: options.input }),
   });
 }
@@ -144,15 +140,9 @@ export async function removeStack(
   if (ids.length > 0) {
     await run("docker", ["rm", "-f", ...ids]);
   }
-  const names = stackNamesFor(stack);
+  const names = stackNames(stack);
   await run("docker", ["volume", "rm", "-f", names.volume]);
   await run("docker", ["network", "rm", names.network]);
-}
-
-/** Docker names of a non-dev stack (mirrors components/naming.ts). */
-function stackNamesFor(stack: string): { volume: string; network: string } {
-  const s = stack.toLowerCase().replace(/[^a-z0-9_.-]/g, "-");
-  return { volume: `litellm_${s}_pgdata`, network: `litellm-${s}-net` };
 }
 
 /** A JSON call to a gateway's admin API with a bearer key. */

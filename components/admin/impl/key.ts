@@ -27,6 +27,18 @@ import {
 
 const OWNER_FIELD = "pulumi_owner";
 
+/** Inputs that `/key/update` writes; a change of any of them is an in-place update. */
+const KEY_API_FIELDS = [
+  "alias",
+  "models",
+  "duration",
+  "maxBudget",
+  "rpmLimit",
+  "tpmLimit",
+  "teamId",
+  "metadata",
+] as const;
+
 function keyBody(inputs: KeyInputs) {
   return {
     key_alias: inputs.alias,
@@ -91,20 +103,7 @@ export const virtualKey = {
     const base = buildDiff(
       olds as unknown as Record<string, unknown>,
       news as unknown as Record<string, unknown>,
-      [
-        "owner",
-        "alias",
-        "models",
-        "duration",
-        "maxBudget",
-        "rpmLimit",
-        "tpmLimit",
-        "teamId",
-        "metadata",
-        "rotation",
-        "adminUrl",
-        "adminKey",
-      ],
+      ["owner", ...KEY_API_FIELDS, "rotation", "adminUrl", "adminKey"],
       // A new rotation value mints a new key before the old one is deleted.
       ["rotation"],
     );
@@ -225,18 +224,8 @@ export const virtualKey = {
   },
 
   async update(id: string, olds: KeyOutputs, news: KeyInputs): Promise<{ outs: KeyOutputs }> {
-    const apiFields = [
-      "alias",
-      "models",
-      "duration",
-      "maxBudget",
-      "rpmLimit",
-      "tpmLimit",
-      "teamId",
-      "metadata",
-    ] as const;
     let expires = olds.expires ?? null;
-    if (apiFields.some((f) => !same(olds[f], news[f]))) {
+    if (KEY_API_FIELDS.some((f) => !same(olds[f], news[f]))) {
       expires = await withClient(news, async (client) => {
         await waitReady(client);
         const durationChanged = !same(olds.duration, news.duration);
