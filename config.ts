@@ -12,17 +12,30 @@ import {
   type KeyConfig,
   type ModelConfig,
 } from "./components/admin/config-schema";
+import imagePins from "./components/images.json";
 
 /** The Pulumi project name: the namespace of every config key. */
 export const PROJECT = "litellm-stack";
 
-/** Default LiteLLM image: the Postgres-ready build, ≥ 1.84.0 (critical auth bypass before it), by digest. */
-export const DEFAULT_GATEWAY_IMAGE =
-  "ghcr.io/berriai/litellm-database:v1.86.1@sha256:49f891966bfa01c05c4e7cf5eb01387b8b2da5943556056d2d0e07333dbcd7af";
+/** The pinned LiteLLM version (components/images.json, the one place it is set). */
+export const LITELLM_VERSION: string = imagePins.litellm.version;
 
-/** Default Postgres image: the official Postgres 16 image, by digest. */
-export const DEFAULT_POSTGRES_IMAGE =
-  "postgres:16@sha256:95206741a5b214807675e14165369d05b93a9cf692223b616d07cca227e74b0b";
+/** Default LiteLLM image: the upstream Postgres-ready build of the pinned version. */
+export const DEFAULT_GATEWAY_IMAGE = `${imagePins.litellm.upstream}:v${LITELLM_VERSION}`;
+
+/** The same LiteLLM version built offline by `npm run images` (images/litellm). */
+export const LOCAL_GATEWAY_IMAGE = `${imagePins.litellm.local}:${LITELLM_VERSION}-local`;
+
+/**
+ * Default Postgres image: the official image of the pinned major (15). 15 because the offline
+ * build takes Postgres from Debian bookworm, which carries 15 (the suite of the LiteLLM image and
+ * of these machines), and a data directory does not move across majors: the upstream and the
+ * local default must be the same major.
+ */
+export const DEFAULT_POSTGRES_IMAGE = `${imagePins.postgres.upstream}:${imagePins.postgres.major}`;
+
+/** The same Postgres major built offline from Debian's packages (images/postgres). */
+export const LOCAL_POSTGRES_IMAGE = `${imagePins.postgres.local}:${imagePins.postgres.major}-local`;
 
 /** The lowest LiteLLM version the stack accepts (GHSA-4xpc-pv4p-pm3w, fixed in 1.84.0). */
 export const MIN_LITELLM_VERSION: readonly [number, number, number] = [1, 84, 0];
@@ -85,18 +98,24 @@ export const configSchema = z
     allowNonLoopbackBind: bool
       .default(false)
       .describe("Acknowledges publishing the gateway on a non-loopback address."),
+    imageSource: z
+      .enum(["upstream", "local"], { error: "must be upstream or local" })
+      .default("upstream")
+      .describe(
+        "Where the default images come from: the pinned upstream images, or their local builds (`npm run images`).",
+      ),
     gatewayImage: z
       .string()
       .trim()
       .min(1)
-      .default(DEFAULT_GATEWAY_IMAGE)
-      .describe("LiteLLM image reference."),
+      .optional()
+      .describe("LiteLLM image reference (overrides imageSource)."),
     postgresImage: z
       .string()
       .trim()
       .min(1)
-      .default(DEFAULT_POSTGRES_IMAGE)
-      .describe("Postgres image reference."),
+      .optional()
+      .describe("Postgres image reference (overrides imageSource)."),
     uiUsername: z.string().trim().min(1).default("admin").describe("LiteLLM UI user name."),
     uiPassword: z.string().min(12, "must be at least 12 characters").optional(),
     masterKey: z
@@ -176,8 +195,9 @@ const EXAMPLES: Record<string, string> = {
   bindAddress: "127.0.0.1",
   hostPort: "4000",
   allowNonLoopbackBind: "true",
-  gatewayImage: "'ghcr.io/berriai/litellm-database:v1.86.1@sha256:<digest>'",
-  postgresImage: "'postgres:16@sha256:<digest>'",
+  imageSource: "local",
+  gatewayImage: `'${DEFAULT_GATEWAY_IMAGE}@sha256:<digest>'`,
+  postgresImage: "'postgres:15@sha256:<digest>'",
   uiUsername: "admin",
   uiPassword: "<password>",
   masterKey: "'sk-<key>'",
@@ -265,7 +285,7 @@ const hasDigest = (image: string): boolean => /@sha256:[a-f0-9]{64}$/.test(image
 
 /** The LiteLLM version in an image tag such as `v1.86.1-stable`, if there is one. */
 export function litellmVersion(image: string): [number, number, number] | undefined {
-  const match = /:(?:main-)?v(\d+)\.(\d+)\.(\d+)/.exec(image.split("@")[0] ?? "");
+  const match = /:(?:main-)?v?(\d+)\.(\d+)\.(\d+)/.exec(image.split("@")[0] ?? "");
   if (match === null) {
     return undefined;
   }
@@ -330,14 +350,19 @@ export function parseConfig(
       );
     }
   }
+  const local = c.imageSource === "local";
+  const images = {
+    gatewayImage: c.gatewayImage ?? (local ? LOCAL_GATEWAY_IMAGE : DEFAULT_GATEWAY_IMAGE),
+    postgresImage: c.postgresImage ?? (local ? LOCAL_POSTGRES_IMAGE : DEFAULT_POSTGRES_IMAGE),
+  };
   for (const key of ["gatewayImage", "postgresImage"] as const) {
-    if (c.production && !hasDigest(c[key])) {
+    if (c.production && !hasDigest(images[key])) {
       problems.push(
-        `${PROJECT}:${key}: ${JSON.stringify(c[key])} has no digest; a production stack (${PROJECT}:production=true) only runs images pinned by digest. Fix: ${fixFor(key, false, EXAMPLES[key] ?? "")}`,
+        `${PROJECT}:${key}: ${JSON.stringify(images[key])} has no digest; a production stack (${PROJECT}:production=true) only runs images pinned by digest. Fix: ${fixFor(key, false, EXAMPLES[key] ?? "")}`,
       );
     }
   }
-  const version = litellmVersion(c.gatewayImage);
+  const version = litellmVersion(images.gatewayImage);
   if (version !== undefined && compareVersions(version, MIN_LITELLM_VERSION) < 0) {
     problems.push(
       `${PROJECT}:gatewayImage: LiteLLM ${version.join(".")} is older than ${MIN_LITELLM_VERSION.join(".")} (critical auth bypass GHSA-4xpc-pv4p-pm3w; compromised releases before it). Fix: ${fixFor("gatewayImage", false, EXAMPLES["gatewayImage"] ?? "")}`,
@@ -354,8 +379,7 @@ export function parseConfig(
     production: c.production,
     bindAddress: c.bindAddress,
     hostPort: c.hostPort,
-    gatewayImage: c.gatewayImage,
-    postgresImage: c.postgresImage,
+    ...images,
     uiUsername: c.uiUsername,
     uiPassword: secret(c.uiPassword),
     masterKey: secret(c.masterKey),

@@ -7,8 +7,20 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "node_modules/**"],
+          exclude: ["test/e2e/**", "test/contract/**", "node_modules/**"],
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The product's admin client and providers against a real LiteLLM (one gateway for the
+        // whole project, started by the global set-up; faults injected by test/faults/proxy.ts).
+        test: {
+          name: "contract",
+          include: ["test/contract/**/*.test.ts"],
+          globalSetup: ["test/gateway/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
         },
       },
       {

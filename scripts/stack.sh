@@ -10,6 +10,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/scripts/toolchain-env.sh"
+. "$ROOT/scripts/setup.sh"
 
 verb="${1:?usage: stack.sh up|preview|down|outputs [--stack NAME] [pulumi args]}"
 shift
@@ -23,9 +24,45 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
+ensure_setup >&2
 pulumi_env
 cd "$ROOT"
 p() { "$PULUMI_CLI" "$@"; }
+
+# ensure_images: makes sure the images the stack runs are on the Docker engine before `up`. The
+# default upstream images are pulled; when one cannot be pulled (no registry), the stack switches
+# to their local builds (imageSource=local, saved in its config) and builds them. A configured
+# image that is absent and cannot be pulled is an error naming its key.
+ensure_images() {
+  local source pins gw pg want=() key image
+  source="$(p config get imageSource --stack "$stack" 2>/dev/null || echo upstream)"
+  gw="$(p config get gatewayImage --stack "$stack" 2>/dev/null || true)"
+  pg="$(p config get postgresImage --stack "$stack" 2>/dev/null || true)"
+  pins="$ROOT/components/images.json"
+  if [[ "$source" == "local" ]]; then
+    [[ -n "$gw" && -n "$pg" ]] || bash "$ROOT/scripts/images.sh" litellm postgres >&2 ||
+      die "building the local images failed (npm run images); see the output above"
+  fi
+  [[ -n "$gw" ]] || { [[ "$source" == "local" ]] || gw="$(jq -r '.litellm.upstream + ":v" + .litellm.version' "$pins")"; }
+  [[ -n "$pg" ]] || { [[ "$source" == "local" ]] || pg="$(jq -r '.postgres.upstream + ":" + .postgres.major' "$pins")"; }
+  for key in gatewayImage postgresImage; do
+    image="$gw"
+    [[ "$key" == "postgresImage" ]] && image="$pg"
+    [[ -z "$image" ]] && continue
+    docker image inspect "$image" >/dev/null 2>&1 && continue
+    log "pulling $image"
+    timeout 600 docker pull -q "$image" >/dev/null 2>&1 && continue
+    if p config get "$key" --stack "$stack" >/dev/null 2>&1; then
+      die "litellm-stack:$key: the image $image is not on this Docker engine and cannot be pulled. Fix: pull or load it ('docker load'), or remove the key to use the defaults: pulumi config rm --stack $stack litellm-stack:$key"
+    fi
+    want+=("$image")
+  done
+  if [[ ${#want[@]} -gt 0 ]]; then
+    log "the default images (${want[*]}) cannot be pulled here: building their local equivalents and using them (litellm-stack:imageSource=local in Pulumi.$stack.yaml)"
+    bash "$ROOT/scripts/images.sh" litellm postgres >&2 || die "building the local images failed (npm run images); see the output above"
+    p config set --stack "$stack" imageSource local >/dev/null
+  fi
+}
 if ! p stack select "$stack" >/dev/null 2>&1; then
   if [[ "$verb" == "up" || "$verb" == "preview" ]]; then
     log "creating stack '$stack' (passphrase secrets, local backend)"
@@ -36,7 +73,10 @@ if ! p stack select "$stack" >/dev/null 2>&1; then
 fi
 
 case "$verb" in
-  up) exec "$PULUMI_CLI" up --yes --stack "$stack" "${args[@]}" ;;
+  up)
+    ensure_images
+    exec "$PULUMI_CLI" up --yes --stack "$stack" "${args[@]}"
+    ;;
   preview) exec "$PULUMI_CLI" preview --refresh --diff --stack "$stack" "${args[@]}" ;;
   outputs) exec "$PULUMI_CLI" stack output --json --stack "$stack" "${args[@]}" ;;
   down)

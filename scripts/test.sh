@@ -1,27 +1,18 @@
 #!/usr/bin/env bash
-# npm test: the unit suite and the end-to-end suite. End-to-end tests skip themselves, with the
-# reason, when the toolchain, Docker or a local image is missing; LITELLM_STACK_E2E=1 turns that
-# into a failure (CI sets it). Extra arguments go to vitest (e.g. `npm test -- --project unit`).
-# When Docker and the local Postgres image are there, a throwaway Postgres is started for the
-# emulator's persistence tests (EMULATOR_TEST_DATABASE_URL), and removed afterwards.
+# npm test: the unit suite, the contract suite (the product's admin client and providers against a
+# real LiteLLM) and the end-to-end suite (real Pulumi CLI, Docker, Postgres and LiteLLM). On a
+# fresh clone it first does every set-up step it needs (npm dependencies, toolchain, Docker
+# engine, local images), each announced; warm, those checks take about a second.
+# End-to-end tests skip themselves, with the reason, when a prerequisite is still missing;
+# LITELLM_STACK_E2E=1 turns that into a failure (CI sets it). Extra arguments go to vitest
+# (e.g. `npm test -- --project unit`).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$ROOT/scripts/toolchain-env.sh"
+. "$ROOT/scripts/setup.sh"
 cd "$ROOT"
-export PATH="$ROOT/node_modules/.bin:$PATH"
-
-PG_IMAGE=litellm-stack/postgres:15-local
-pg_name="litellm-stack-test-pg-$$"
-if [[ -z "${EMULATOR_TEST_DATABASE_URL:-}" ]] && docker image inspect "$PG_IMAGE" >/dev/null 2>&1; then
-  trap 'docker rm -fv "$pg_name" >/dev/null 2>&1 || true' EXIT
-  docker run -d --name "$pg_name" --label litellm-stack.test=emulator-pg \
-    -e POSTGRES_USER=emu -e POSTGRES_PASSWORD=emu-test-pw -e POSTGRES_DB=emulator \
-    -p 127.0.0.1::5432 "$PG_IMAGE" >/dev/null
-  for _ in $(seq 1 60); do
-    docker exec "$pg_name" pg_isready -h 127.0.0.1 -U emu -d emulator >/dev/null 2>&1 && break
-    sleep 1
-  done
-  port="$(docker port "$pg_name" 5432/tcp | head -1 | sed 's/.*://')"
-  export EMULATOR_TEST_DATABASE_URL="postgres://emu:emu-test-pw@127.0.0.1:$port/emulator"
-  log "emulator persistence tests use a throwaway Postgres on 127.0.0.1:$port"
+if [[ "${LITELLM_STACK_SKIP_SETUP:-}" != "1" ]]; then
+  ensure_setup images >&2
 fi
+export PATH="$ROOT/node_modules/.bin:$PATH"
 vitest run "$@"

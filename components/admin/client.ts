@@ -192,9 +192,14 @@ export class AdminClient {
   /** Sends one call with retries; resolves on 2xx, throws {@link LiteLlmApiError} otherwise. */
   async call<T = unknown>(req: AdminRequest): Promise<AdminResponse<T>> {
     let lastError: LiteLlmApiError | undefined;
+    let retryAfterMs: number | undefined;
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
       if (attempt > 1) {
-        const delay = Math.min(5_000, this.#backoffMs * 2 ** (attempt - 2));
+        // A server's Retry-After (429/503) wins over the backoff, capped so a run never stalls.
+        const delay =
+          retryAfterMs !== undefined
+            ? Math.min(retryAfterMs, 30_000)
+            : Math.min(5_000, this.#backoffMs * 2 ** (attempt - 2));
         this.#log(
           `LiteLLM ${req.method} ${this.#safePath(req.path)}: ${lastError?.status === 0 ? "no response" : `HTTP ${lastError?.status}`}, retry ${attempt - 1}/${this.#maxAttempts - 1} in ${delay} ms`,
         );
@@ -202,8 +207,9 @@ export class AdminClient {
       }
       let status: number;
       let body: unknown;
+      retryAfterMs = undefined;
       try {
-        ({ status, body } = await this.#once(req));
+        ({ status, body, retryAfterMs } = await this.#once(req));
       } catch (err) {
         if (!isTransportError(err)) {
           throw err;
@@ -266,7 +272,9 @@ export class AdminClient {
     }
   }
 
-  async #once(req: AdminRequest): Promise<{ status: number; body: unknown }> {
+  async #once(
+    req: AdminRequest,
+  ): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (req.anonymous !== true) {
       headers["authorization"] = `Bearer ${this.#masterKey}`;
@@ -290,7 +298,12 @@ export class AdminClient {
     } catch {
       body = text;
     }
-    return { status: res.statusCode, body };
+    const retryAfter = Number(res.headers["retry-after"]);
+    return {
+      status: res.statusCode,
+      body,
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined,
+    };
   }
 
   #safePath(path: string): string {

@@ -19,9 +19,9 @@ import {
   stackOutput,
   stackCommand,
 } from "./harness";
+import { LITELLM_IMAGE } from "../gateway/real-litellm";
 
 const STACK = "ci";
-const EMULATOR_IMAGE = "litellm-stack/litellm-emulator:local";
 const BASE_URL = "http://127.0.0.1:4100";
 const stackFile = path.join(ROOT, "Pulumi.ci.yaml");
 const OPENAI_KEY = "sk-openai-e2e-secret-0001";
@@ -57,7 +57,7 @@ const CONFIG: [string, string, boolean][] = [
 
 describeE2E(
   "gateway contents on the ci stack (credentials, models, keys)",
-  [POSTGRES_IMAGE, EMULATOR_IMAGE],
+  [POSTGRES_IMAGE, LITELLM_IMAGE],
   () => {
     let stackFileBefore = "";
     let masterKey = "";

@@ -1,6 +1,6 @@
 /**
  * End-to-end test of the gateway stack on the `ci` stack (Pulumi.ci.yaml): the real CLI, Docker,
- * the local Postgres image and the LiteLLM emulator image standing in for LiteLLM.
+ * the local Postgres image and the real LiteLLM image (both built offline by `npm run images`).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -21,10 +21,10 @@ import {
   run,
   stackCommand,
 } from "./harness";
+import { LITELLM_IMAGE } from "../gateway/real-litellm";
 
 const STACK = "ci";
-const EMULATOR_IMAGE = "litellm-stack/litellm-emulator:local";
-const REPLACEMENT_IMAGE = "litellm-stack/litellm-emulator:e2e-replace";
+const REPLACEMENT_IMAGE = "litellm-stack/litellm:e2e-replace";
 const BASE_URL = "http://127.0.0.1:4100";
 const NAMES = {
   db: "litellm-ci-db",
@@ -53,7 +53,7 @@ async function waitHealthy(container: string): Promise<void> {
 
 describeE2E(
   "gateway stack on the ci stack (real pulumi CLI, Docker, Postgres)",
-  [POSTGRES_IMAGE, EMULATOR_IMAGE],
+  [POSTGRES_IMAGE, LITELLM_IMAGE],
   () => {
     let stackFileBefore = "";
     let masterKey = "";
@@ -226,7 +226,7 @@ describeE2E(
 
     it("keeps data when the gateway container is replaced (image change)", async () => {
       const before = ((await inspect("container", NAMES.gateway)) as Json)["Id"];
-      await docker(["tag", EMULATOR_IMAGE, REPLACEMENT_IMAGE]);
+      await docker(["tag", LITELLM_IMAGE, REPLACEMENT_IMAGE]);
       await pulumiOk(["config", "set", "--stack", STACK, "gatewayImage", REPLACEMENT_IMAGE]);
       const result = await stackCommand("up", STACK);
       expect(result.code, result.stdout + result.stderr).toBe(0);

@@ -17,15 +17,15 @@ import {
   removeStack,
   uniqueSuffix,
 } from "./harness";
+import { LITELLM_IMAGE } from "../gateway/real-litellm";
 
-const EMULATOR_IMAGE = "litellm-stack/litellm-emulator:local";
 const STACK = `upgrade-${uniqueSuffix()}`;
 const PORT = "4300";
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 describeE2E(
   "admin resources survive a code change (refresh and destroy of old state)",
-  [POSTGRES_IMAGE, EMULATOR_IMAGE],
+  [POSTGRES_IMAGE, LITELLM_IMAGE],
   () => {
     const project = mkdtempSync(path.join(tmpdir(), "litellm-stack-upgrade-"));
     const opts = { project };
@@ -48,11 +48,11 @@ describeE2E(
         "--plaintext",
         `hostPort=${PORT}`,
         "--plaintext",
-        `gatewayImage=${EMULATOR_IMAGE}`,
+        `gatewayImage=${LITELLM_IMAGE}`,
         "--plaintext",
         `postgresImage=${POSTGRES_IMAGE}`,
         "--plaintext",
-        "gatewayWaitTimeout=120",
+        "gatewayWaitTimeout=300",
         "--plaintext",
         "deleteDataOnDestroy=true",
         "--path",

@@ -1,0 +1,24 @@
+/**
+ * Global set-up of the contract suite: one real LiteLLM gateway (with its Postgres) for all its
+ * files, handed to them with `inject("gateway")`; removed at the end.
+ */
+import type { TestProject } from "vitest/node";
+import { startRealGateway } from "./real-litellm";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The contract suite's real gateway. */
+    gateway: { url: string; masterKey: string; uiPassword: string; container: string };
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const gateway = await startRealGateway({ label: "contract" });
+  project.provide("gateway", {
+    url: gateway.url,
+    masterKey: gateway.masterKey,
+    uiPassword: gateway.uiPassword,
+    container: gateway.container,
+  });
+  return () => gateway.stop();
+}
