@@ -117,6 +117,19 @@ export function unknownProviderReason(
   return `unknown provider "${canonical}"${hint === undefined ? "" : `; did you mean ${hint}?`} (see GET /public/providers)`;
 }
 
+/**
+ * Params LiteLLM adds to every deployment's `litellm_params` with these values (seen on 1.108.14
+ * in `/model/info`). A read ignores them while they keep these values; any other param the
+ * gateway holds is reported, so a hand-added `api_base` shows as drift.
+ */
+export const SERVER_DEFAULT_PARAMS: Readonly<Record<string, unknown>> = {
+  use_in_pass_through: false,
+  use_litellm_proxy: false,
+  use_xai_oauth: false,
+  allow_client_keepalive_override: false,
+  merge_reasoning_content_in_choices: false,
+};
+
 /** Key aliases the consuming server owns (it deletes and re-creates keys under them). */
 export const RESERVED_KEY_ALIASES: readonly string[] = ["agyn_key", "agents-service"];
 

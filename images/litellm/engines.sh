@@ -16,7 +16,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck disable=SC1091
 . "$here/versions.env"
 
-recipe="$(sha256sum "$here/engines.sh" "$here/versions.env" | sha256sum | cut -c1-12)"
+# The cache key: the engine pins and the recipe's version (bump RECIPE when the build steps below
+# change what is built); comments and unrelated edits never force a 5-minute rebuild.
+RECIPE=1
+recipe="$(printf '%s\n' "$RECIPE" "$PRISMA_ENGINES_BUNDLE_SHA256" "$PRISMA_ENGINES_COMMIT" "$MYSQL_ASYNC_VERSION" \
+  "$MYSQL_ASYNC_SHA256" "$TIME_CRATE_PRECISE" "$(rustc --version 2>/dev/null)" | sha256sum | cut -c1-12)"
 src="${LITELLM_STACK_PRISMA_ENGINES_SRC:-}"
 is_git() { [[ "$1" =~ ^(https?://|git@|file://|ssh://) ]]; }
 if is_git "$src"; then
@@ -34,7 +38,7 @@ fi
 # Locate the source before anything slow happens.
 find_bundle() {
   local c
-  for c in "$src" "$src/$PRISMA_ENGINES_BUNDLE" "$ROOT/../shared/vendor/prisma-engines/$PRISMA_ENGINES_BUNDLE" \
+  for c in "$src" "$src/$PRISMA_ENGINES_BUNDLE" "$(dirname "$ROOT")/shared/vendor/prisma-engines/$PRISMA_ENGINES_BUNDLE" \
     "/work/shared/vendor/prisma-engines/$PRISMA_ENGINES_BUNDLE"; do
     [[ -n "$c" && -f "$c" ]] && { echo "$c"; return 0; }
   done

@@ -55,14 +55,14 @@ describe("AdminClient", () => {
   it("retries 503 and connection resets, then succeeds", async () => {
     faults.proxy.setFaults({
       rules: [
-        { path: "/key/list", action: "error", status: 503, times: 1 },
+        { path: "/key/list", action: "error", status: 503, retryAfterSeconds: 0, times: 1 },
         { path: "/key/list", action: "reset", times: 1 },
       ],
     });
     const res = await client.call({ method: "GET", path: "/key/list" });
     expect(res.status).toBe(200);
     expect(log).toHaveLength(2);
-    expect(log[0]).toMatch(/^LiteLLM GET \/key\/list: HTTP 503, retry 1\/2 in 5 ms$/);
+    expect(log[0]).toMatch(/^LiteLLM GET \/key\/list: HTTP 503, retry 1\/2 in 0 ms$/);
     expect(log[1]).toMatch(/no response, retry 2\/2/);
   });
 

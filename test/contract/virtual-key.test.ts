@@ -150,6 +150,17 @@ describe("VirtualKey CRUD on the real gateway", () => {
     expect(await chat(outs.key, MODELS.b)).toBe(200);
   });
 
+  it("writes an owner change alone (e.g. after a stack rename), so a later rotation still recognises the key", async () => {
+    const first = inputs({ rotation: "1" });
+    const { id, outs } = await virtualKey.create(first);
+    const renamed = { ...first, owner: `${first.owner}-renamed` };
+    const { outs: updated } = await virtualKey.update(id, outs, renamed);
+    expect((await info(id))["metadata"]).toMatchObject({ pulumi_owner: renamed.owner });
+    const rotated = await virtualKey.create({ ...renamed, rotation: "2" });
+    await virtualKey.delete(id, updated);
+    expect(await tokensWithAlias(first.alias)).toEqual([rotated.id]);
+  });
+
   it("changes the duration in place (a new expiry) and removing it makes the key never expire", async () => {
     const first = inputs({ duration: "1d" });
     const { id, outs } = await virtualKey.create(first);
@@ -245,7 +256,8 @@ describe("VirtualKey faults in front of the real gateway", () => {
     });
     const first = inputs(conn(faults.proxy.url));
     const { id, outs } = await virtualKey.create(first);
-    expect(faults.proxy.requests()[0]?.fault).toBe("drop_after_commit");
+    const generates = faults.proxy.requests().filter((r) => r.path === "/key/generate");
+    expect(generates[0]?.fault).toBe("drop_after_commit");
     expect(await tokensWithAlias(first.alias)).toEqual([id]);
     expect(outs.expires).toMatch(/^\d{4}-/);
     expect(await chat(outs.key, MODELS.a)).toBe(200);

@@ -53,6 +53,22 @@ export async function logTail(container: string, lines = 40): Promise<string> {
 /** Waits until `GET /health/readiness` answers 200 with a connected database. */
 export async function waitReady(url: string, container: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // While the gateway boots, Docker's port proxy accepts connections that never answer; fetch
+  // then waits on an unref'd timer alone and Node would exit: keep the event loop alive.
+  const keepAlive = setInterval(() => undefined, 1_000);
+  try {
+    await pollReady(url, deadline);
+  } finally {
+    clearInterval(keepAlive);
+  }
+  if (Date.now() >= deadline) {
+    throw new Error(
+      `the LiteLLM gateway ${container} was not ready within ${timeoutMs / 1000} s; last lines of its log:\n${await logTail(container)}`,
+    );
+  }
+}
+
+async function pollReady(url: string, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     try {
       const res = await fetch(`${url}/health/readiness`, { signal: AbortSignal.timeout(5_000) });
@@ -65,9 +81,6 @@ export async function waitReady(url: string, container: string, timeoutMs: numbe
     }
     await new Promise((r) => setTimeout(r, 1_000));
   }
-  throw new Error(
-    `the LiteLLM gateway ${container} was not ready within ${timeoutMs / 1000} s; last lines of its log:\n${await logTail(container)}`,
-  );
 }
 
 /** Starts Postgres and the real LiteLLM; resolves once the gateway is ready. */

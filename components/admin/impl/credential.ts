@@ -41,7 +41,7 @@ function credentialBody(inputs: CredentialInputs) {
 }
 
 function credentialPath(name: string): string {
-  return `/credentials/${encodeURI(name)}`;
+  return `/credentials/${encodeURIComponent(name)}`;
 }
 
 async function patchCredential(client: AdminClient, inputs: CredentialInputs): Promise<void> {
@@ -159,7 +159,7 @@ export const credential = {
       try {
         ({ body } = await client.call({
           method: "GET",
-          path: `/credentials/by_name/${encodeURI(id)}`,
+          path: `/credentials/by_name/${encodeURIComponent(id)}`,
         }));
       } catch (err) {
         if (err instanceof LiteLlmApiError && err.status === 404) {
@@ -207,10 +207,19 @@ export const credential = {
 
   async delete(id: string, props: CredentialOutputs): Promise<void> {
     await withClient(props, async (client) => {
-      const res = await client.call<{ success?: unknown; code?: unknown; message?: unknown }>({
-        method: "DELETE",
-        path: credentialPath(id),
-      });
+      let res: { body: { success?: unknown; code?: unknown; message?: unknown } | null };
+      try {
+        res = await client.call<{ success?: unknown; code?: unknown; message?: unknown }>({
+          method: "DELETE",
+          path: credentialPath(id),
+        });
+      } catch (err) {
+        // Already gone: LiteLLM 1.108 answers HTTP 404; older releases 200 with code "404".
+        if (err instanceof LiteLlmApiError && err.status === 404) {
+          return;
+        }
+        throw err;
+      }
       if (res.body?.success !== true && String(res.body?.code) !== "404") {
         throw new LiteLlmApiError(
           "DELETE",

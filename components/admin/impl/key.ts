@@ -29,6 +29,7 @@ const OWNER_FIELD = "pulumi_owner";
 
 /** Inputs that `/key/update` writes; a change of any of them is an in-place update. */
 const KEY_API_FIELDS = [
+  "owner",
   "alias",
   "models",
   "duration",
@@ -49,6 +50,17 @@ function keyBody(inputs: KeyInputs) {
     team_id: inputs.teamId ?? null,
     metadata: { ...(inputs.metadata ?? {}), [OWNER_FIELD]: inputs.owner },
   };
+}
+
+/**
+ * An expiry as ISO-8601 UTC with milliseconds, or null. LiteLLM answers /key/generate with
+ * microseconds and `Z`, /key/info with the stored milliseconds and `+00:00`.
+ */
+function isoOrNull(value: unknown): string | null {
+  if (typeof value !== "string" || Number.isNaN(Date.parse(value))) {
+    return null;
+  }
+  return new Date(value).toISOString();
 }
 
 interface KeyRow {
@@ -128,7 +140,7 @@ export const virtualKey = {
             path: "/key/generate",
             body,
           });
-          return res.body.expires ?? null;
+          return isoOrNull(res.body.expires);
         } catch (err) {
           if (!(err instanceof LiteLlmApiError && err.status === 400) || round > 0) {
             throw err;
@@ -169,7 +181,7 @@ export const virtualKey = {
         method: "GET",
         path: `/key/info?key=${token}`,
       });
-      return info.body.info?.expires ?? null;
+      return isoOrNull(info.body.info?.expires);
     });
     return { id: token, outs: { ...inputs, key: rawKey, token, expires } };
   },
@@ -200,7 +212,7 @@ export const virtualKey = {
         token: id,
         alias: String(info["key_alias"] ?? ""),
         models: Array.isArray(info["models"]) ? (info["models"] as string[]) : [],
-        expires: typeof info["expires"] === "string" ? info["expires"] : null,
+        expires: isoOrNull(info["expires"]),
       };
       const optional: Array<[keyof KeyOutputs, unknown]> = [
         ["maxBudget", num(info["max_budget"])],
@@ -239,7 +251,10 @@ export const virtualKey = {
             ...(durationChanged ? { duration: news.duration ?? null } : {}),
           },
         });
-        return res.body.expires ?? expires;
+        // The server's answer is the truth, null (never expires) included.
+        return typeof res.body === "object" && res.body !== null && "expires" in res.body
+          ? isoOrNull(res.body.expires)
+          : expires;
       });
     }
     return { outs: { ...news, key: olds.key, token: id, expires } };

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { AdminClient, LiteLlmApiError } from "../client";
-import { paramNameProblem, normalizeProvider } from "../rules";
+import { SERVER_DEFAULT_PARAMS, paramNameProblem, normalizeProvider } from "../rules";
 import {
   connectionShape,
   patchWhen,
@@ -177,12 +177,24 @@ export const model = {
             return { id: "", props };
           }
           const params = (row["litellm_params"] ?? {}) as Record<string, unknown>;
-          const managed: Record<string, string | number | boolean> = {};
-          for (const k of Object.keys(props.params ?? {})) {
-            const v = params[k];
-            if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-              managed[k] = v;
+          // Every param the deployment holds, but the ones this resource expresses elsewhere
+          // and LiteLLM's own defaults: a param added by hand (an api_base sending the key to
+          // another host) must show as drift.
+          const seen: Record<string, string | number | boolean> = {};
+          for (const [k, v] of Object.entries(params)) {
+            const declared = props.params !== undefined && k in props.params;
+            if (
+              k === "model" ||
+              k === "litellm_credential_name" ||
+              v === null ||
+              (!declared && k in SERVER_DEFAULT_PARAMS && SERVER_DEFAULT_PARAMS[k] === v)
+            ) {
+              continue;
             }
+            seen[k] =
+              typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+                ? v
+                : JSON.stringify(v);
           }
           const cred = params["litellm_credential_name"];
           const out: ModelOutputs = {
@@ -196,8 +208,8 @@ export const model = {
           if (typeof cred === "string") {
             out.credentialName = cred;
           }
-          if (props.params !== undefined) {
-            out.params = managed;
+          if (props.params !== undefined || Object.keys(seen).length > 0) {
+            out.params = seen;
           }
           return { id, props: out };
         } catch (err) {
