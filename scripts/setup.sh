@@ -29,3 +29,11 @@ ensure_setup() {
     setup_step "local images (npm run images)" bash "$ROOT/scripts/images.sh"
   fi
 }
+
+# ensure_chromium: Debian's chromium for the browser test of the admin UI (no browser download).
+ensure_chromium() {
+  [[ -x "${LITELLM_STACK_CHROMIUM:-/usr/bin/chromium}" ]] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "chromium is missing: install Chromium and set LITELLM_STACK_CHROMIUM to its path"
+  setup_step "Debian's chromium for the UI test (apt-get install chromium)" bash -c \
+    "DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/tmp/litellm-stack-apt.log 2>&1 || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/tmp/litellm-stack-apt.log 2>&1; }"
+}

@@ -52,7 +52,7 @@ ensure_images() {
     docker image inspect "$image" >/dev/null 2>&1 && continue
     log "pulling $image"
     timeout 600 docker pull -q "$image" >/dev/null 2>&1 && continue
-    if p config get "$key" --stack "$stack" >/dev/null 2>&1; then
+    if [[ -n "$(p config get "$key" --stack "$stack" 2>/dev/null)" ]]; then
       die "litellm-stack:$key: the image $image is not on this Docker engine and cannot be pulled. Fix: pull or load it ('docker load'), or remove the key to use the defaults: pulumi config rm --stack $stack litellm-stack:$key"
     fi
     want+=("$image")

@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$ROOT"
 if [[ "${LITELLM_STACK_SKIP_SETUP:-}" != "1" ]]; then
   ensure_setup images >&2
+  ensure_chromium >&2
 fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
 vitest run "$@"

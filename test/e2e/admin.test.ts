@@ -20,6 +20,7 @@ import {
   stackCommand,
 } from "./harness";
 import { LITELLM_IMAGE } from "../gateway/real-litellm";
+import { ARTIFACTS, launchBrowser } from "./browser";
 
 const STACK = "ci";
 const BASE_URL = "http://127.0.0.1:4100";
@@ -165,6 +166,40 @@ describeE2E(
       expect(providers.length).toBeGreaterThanOrEqual(9);
       for (const p of providers) {
         expect(p.length).toBeLessThanOrEqual(4096 + 2);
+      }
+    });
+
+    it("the admin UI logs in with the stack's UI user and password in a real browser and lists the stack's models; a wrong password is refused", async () => {
+      const uiPassword = await stackOutput("LITELLM_UI_PASSWORD", STACK);
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${BASE_URL}/ui/`, { waitUntil: "networkidle", timeout: 60_000 });
+        await page.fill('input[name="username"]', "admin");
+        await page.fill('input[name="password"]', `${uiPassword}-wrong`);
+        const [refused] = await Promise.all([
+          page.waitForResponse((r) => /\/login$/.test(r.url()) && r.request().method() === "POST"),
+          page.click('button:has-text("Login")'),
+        ]);
+        expect(refused.status()).toBe(401);
+        await page.getByText("Invalid credentials").first().waitFor({ timeout: 30_000 });
+        expect(new URL(page.url()).pathname).toContain("/login");
+        await page.fill('input[name="password"]', uiPassword);
+        const [accepted] = await Promise.all([
+          page.waitForResponse((r) => /\/login$/.test(r.url()) && r.request().method() === "POST"),
+          page.click('button:has-text("Login")'),
+        ]);
+        expect(accepted.status()).toBeLessThan(400);
+        await page
+          .getByRole("link", { name: "Models + Endpoints" })
+          .first()
+          .click({ timeout: 60_000 });
+        for (const name of ["gpt-5", "gpt-5-mini", "azure-gpt"]) {
+          await page.getByText(name, { exact: true }).first().waitFor({ timeout: 60_000 });
+        }
+        await page.screenshot({ path: path.join(ARTIFACTS, "ui-models.png"), fullPage: true });
+      } finally {
+        await browser.close();
       }
     });
 

@@ -4,6 +4,9 @@ import {
   ConfigError,
   DEFAULT_GATEWAY_IMAGE,
   DEFAULT_POSTGRES_IMAGE,
+  LITELLM_VERSION,
+  LOCAL_GATEWAY_IMAGE,
+  LOCAL_POSTGRES_IMAGE,
   litellmVersion,
   parseConfig,
 } from "../../config";
@@ -21,7 +24,7 @@ function problems(raw: Record<string, string>, secrets: ReadonlySet<string> = no
 }
 
 describe("parseConfig", () => {
-  it("gives safe defaults: loopback, port 4000, digest-pinned images, admin UI user", () => {
+  it("gives safe defaults: loopback, port 4000, the pinned upstream images, admin UI user", () => {
     const c = parseConfig("dev", {}, noSecrets);
     expect(c).toMatchObject({
       bindAddress: "127.0.0.1",
@@ -36,8 +39,26 @@ describe("parseConfig", () => {
       warnings: [],
     });
     expect(c.masterKey).toBeUndefined();
-    expect(DEFAULT_GATEWAY_IMAGE).toMatch(/@sha256:[a-f0-9]{64}$/);
-    expect(DEFAULT_POSTGRES_IMAGE).toMatch(/^postgres:16@sha256:[a-f0-9]{64}$/);
+    expect(LITELLM_VERSION).toBe("1.108.14");
+    expect(DEFAULT_GATEWAY_IMAGE).toBe("ghcr.io/berriai/litellm-database:v1.108.14");
+    expect(DEFAULT_POSTGRES_IMAGE).toBe("postgres:15");
+  });
+
+  it("imageSource=local selects the offline builds of the same LiteLLM version and Postgres major", () => {
+    const c = parseConfig("dev", { imageSource: "local" }, noSecrets);
+    expect(c.gatewayImage).toBe("litellm-stack/litellm:1.108.14-local");
+    expect(c.postgresImage).toBe("litellm-stack/postgres:15-local");
+    expect([LOCAL_GATEWAY_IMAGE, LOCAL_POSTGRES_IMAGE]).toEqual([c.gatewayImage, c.postgresImage]);
+    expect(litellmVersion(c.gatewayImage)).toEqual([1, 108, 14]);
+    const explicit = parseConfig(
+      "dev",
+      { imageSource: "local", gatewayImage: "x/y:v1.108.14" },
+      noSecrets,
+    );
+    expect(explicit.gatewayImage).toBe("x/y:v1.108.14");
+    expect(problems({ imageSource: "mirror" })).toEqual([
+      'litellm-stack:imageSource: must be upstream or local (got "mirror"). Fix: pulumi config set litellm-stack:imageSource local',
+    ]);
   });
 
   it("treats the empty defaults of Pulumi.yaml as unset", () => {
@@ -48,7 +69,7 @@ describe("parseConfig", () => {
 
   it("rejects an unknown key and says how to remove it", () => {
     expect(problems({ hostport: "4000" })).toEqual([
-      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, gatewayImage, postgresImage, uiUsername, uiPassword, masterKey, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
+      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, postgresImage, uiUsername, uiPassword, masterKey, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
     ]);
   });
 
@@ -88,11 +109,21 @@ describe("parseConfig", () => {
 
   it("refuses an image without digest in a production stack", () => {
     expect(
-      problems({ production: "true", gatewayImage: "ghcr.io/berriai/litellm-database:v1.86.1" }),
+      problems({
+        production: "true",
+        gatewayImage: "ghcr.io/berriai/litellm-database:v1.108.14",
+        postgresImage: `postgres:15@sha256:${"a".repeat(64)}`,
+      }),
     ).toEqual([
-      "litellm-stack:gatewayImage: \"ghcr.io/berriai/litellm-database:v1.86.1\" has no digest; a production stack (litellm-stack:production=true) only runs images pinned by digest. Fix: pulumi config set litellm-stack:gatewayImage 'ghcr.io/berriai/litellm-database:v1.86.1@sha256:<digest>'",
+      "litellm-stack:gatewayImage: \"ghcr.io/berriai/litellm-database:v1.108.14\" has no digest; a production stack (litellm-stack:production=true) only runs images pinned by digest. Fix: pulumi config set litellm-stack:gatewayImage 'ghcr.io/berriai/litellm-database:v1.108.14@sha256:<digest>'",
     ]);
-    expect(parseConfig("prod", { production: "true" }, noSecrets).production).toBe(true);
+    const pinned = {
+      production: "true",
+      gatewayImage: `ghcr.io/berriai/litellm-database:v1.108.14@sha256:${"b".repeat(64)}`,
+      postgresImage: `postgres:15@sha256:${"a".repeat(64)}`,
+    };
+    expect(parseConfig("prod", pinned, noSecrets).production).toBe(true);
+    expect(problems({ production: "true" })).toHaveLength(2);
   });
 
   it("refuses LiteLLM older than 1.84.0", () => {
@@ -102,7 +133,7 @@ describe("parseConfig", () => {
     expect(litellmVersion("ghcr.io/berriai/litellm:main-v1.90.2-stable@sha256:abc")).toEqual([
       1, 90, 2,
     ]);
-    expect(litellmVersion("litellm-stack/litellm-emulator:local")).toBeUndefined();
+    expect(litellmVersion("registry.internal/litellm:stable")).toBeUndefined();
   });
 
   it("requires secret keys to be set as secrets and never echoes their values", () => {
@@ -183,6 +214,6 @@ describe("parseConfig", () => {
   it("lists every problem at once", () => {
     expect(
       problems({ bindAddress: "10.0.0.1", production: "true", gatewayImage: "x:1" }),
-    ).toHaveLength(2);
+    ).toHaveLength(3);
   });
 });
