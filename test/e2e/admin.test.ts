@@ -215,8 +215,11 @@ describeE2E(
       );
       expect((await api("POST", "/model/delete", { id: gpt5?.model_info.id })).status).toBe(200);
       expect(
+        // LiteLLM 1.108 wants the whole credential in a PATCH (422 otherwise).
         (
           await api("PATCH", "/credentials/azure-main", {
+            credential_name: "azure-main",
+            credential_info: { litellm_provider: "azure", custom_llm_provider: "azure" },
             credential_values: { api_key: "changed-by-hand-9999" },
           })
         ).status,
