@@ -75,7 +75,17 @@ fi
 case "$verb" in
   up)
     ensure_images
-    exec "$PULUMI_CLI" up --yes --stack "$stack" "${args[@]}"
+    status=0
+    "$PULUMI_CLI" up --yes --stack "$stack" "${args[@]}" || status=$?
+    if [[ $status -ne 0 ]]; then
+      # A gateway that did not become ready: show why, from its own log.
+      gw="$(docker ps -aq --filter "label=litellm-stack.stack=$stack" --filter "label=litellm-stack.role=gateway" | head -1)"
+      if [[ -n "$gw" && "$(docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$gw" 2>/dev/null)" != "healthy" ]]; then
+        log "the gateway container is not healthy; the last lines of its log:"
+        docker logs --tail 30 "$gw" 2>&1 | sed 's/^/    /' >&2
+      fi
+    fi
+    exit "$status"
     ;;
   preview) exec "$PULUMI_CLI" preview --refresh --diff --stack "$stack" "${args[@]}" ;;
   outputs) exec "$PULUMI_CLI" stack output --json --stack "$stack" "${args[@]}" ;;

@@ -169,6 +169,29 @@ describeE2E(
       }
     });
 
+    it("keeps every secret out of the gateway's and the database's container logs", async () => {
+      const exported = JSON.parse(
+        await pulumiOk(["stack", "export", "--show-secrets", "--stack", STACK]),
+      ) as { deployment: { resources: { type: string; outputs?: Json }[] } };
+      const secrets = exported.deployment.resources
+        .filter((r) => r.type === "random:index/randomPassword:RandomPassword")
+        .map((r) => {
+          const result = r.outputs?.["result"] as { plaintext?: string } | string;
+          return typeof result === "string"
+            ? result
+            : (JSON.parse(result.plaintext ?? '""') as string);
+        });
+      expect(secrets).toHaveLength(4);
+      for (const container of [NAMES.gateway, NAMES.db]) {
+        const logs = await run("docker", ["logs", container]);
+        const text = logs.stdout + logs.stderr;
+        expect(text.length).toBeGreaterThan(0);
+        for (const secret of [...secrets, masterKey]) {
+          expect(text).not.toContain(secret);
+        }
+      }
+    });
+
     it("a second run changes nothing (preview --refresh --expect-no-changes)", async () => {
       const result = await previewNoChanges(STACK);
       expect(result.code, result.stdout + result.stderr).toBe(0);
