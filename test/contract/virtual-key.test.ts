@@ -150,6 +150,23 @@ describe("VirtualKey CRUD on the real gateway", () => {
     expect(await chat(outs.key, MODELS.b)).toBe(200);
   });
 
+  it("moves a key into a team and out again in place (teamId), and reads it back", async () => {
+    const team = await admin("POST", "/team/new", { team_alias: unique("contract-team") });
+    expect(team.status, JSON.stringify(team.body)).toBe(200);
+    const teamId = String(team.body["team_id"]);
+    const first = inputs();
+    const { id, outs } = await virtualKey.create(first);
+    const inTeam = { ...first, teamId };
+    expect((await virtualKey.diff(id, outs, inTeam)).changes).toBe(true);
+    const { outs: moved } = await virtualKey.update(id, outs, inTeam);
+    expect((await info(id))["team_id"]).toBe(teamId);
+    expect((await virtualKey.read(id, moved)).props).toEqual(moved);
+    const { teamId: _t, ...noTeam } = inTeam;
+    const { outs: back } = await virtualKey.update(id, moved, noTeam);
+    expect((await info(id))["team_id"]).toBeNull();
+    expect((await virtualKey.read(id, back)).props).toEqual(back);
+  });
+
   it("writes an owner change alone (e.g. after a stack rename), so a later rotation still recognises the key", async () => {
     const first = inputs({ rotation: "1" });
     const { id, outs } = await virtualKey.create(first);

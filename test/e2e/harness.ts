@@ -18,7 +18,7 @@ export const TEST_LABEL = "litellm-stack.test";
 export const TEST_PASSPHRASE = "litellm-stack-e2e";
 
 /** The local Postgres image built by `npm run images`. */
-export const POSTGRES_IMAGE = "litellm-stack/postgres:15-local";
+export { POSTGRES_IMAGE } from "../gateway/real-litellm";
 
 export interface RunResult {
   code: number;

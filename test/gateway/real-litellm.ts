@@ -7,14 +7,14 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import imagePins from "../../components/images.json";
+import { LOCAL_GATEWAY_IMAGE, LOCAL_POSTGRES_IMAGE } from "../../config";
 
 const exec = promisify(execFile);
 
 /** The local real LiteLLM image (images/litellm). */
-export const LITELLM_IMAGE = `${imagePins.litellm.local}:${imagePins.litellm.version}-local`;
+export const LITELLM_IMAGE = LOCAL_GATEWAY_IMAGE;
 /** The local Postgres image (images/postgres). */
-export const POSTGRES_IMAGE = `${imagePins.postgres.local}:${imagePins.postgres.major}-local`;
+export const POSTGRES_IMAGE = LOCAL_POSTGRES_IMAGE;
 
 /** A running gateway. */
 export interface RealGateway {
