@@ -85,7 +85,13 @@ async function pollReady(url: string, deadline: number): Promise<void> {
 
 /** Starts Postgres and the real LiteLLM; resolves once the gateway is ready. */
 export async function startRealGateway(
-  options: { label?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+  options: {
+    label?: string;
+    timeoutMs?: number;
+    env?: Record<string, string>;
+    /** Port LiteLLM listens on in the container (sets PORT when not 4000). @default 4000 */
+    containerPort?: number;
+  } = {},
 ): Promise<RealGateway> {
   const id = randomBytes(3).toString("hex");
   const label = `litellm-stack.test=${options.label ?? "contract"}`;
@@ -126,16 +132,24 @@ export async function startRealGateway(
       }
       await new Promise((r) => setTimeout(r, 1_000));
     }
-    const extraEnv = Object.entries(options.env ?? {}).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+    const containerPort = options.containerPort ?? 4000;
+    const env = {
+      ...(containerPort === 4000 ? {} : { PORT: String(containerPort) }),
+      ...options.env,
+    };
+    const extraEnv = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
     await docker([
-      "run", "-d", "--name", gw, "--label", label, "--network", net, "-p", "127.0.0.1::4000",
+      "run", "-d", "--name", gw, "--label", label, "--network", net, "-p", `127.0.0.1::${containerPort}`,
       "-e", `DATABASE_URL=postgresql://llmproxy:${dbPassword}@litellm-db:5432/litellm`,
       "-e", `LITELLM_MASTER_KEY=${masterKey}`, "-e", `LITELLM_SALT_KEY=${randomBytes(16).toString("hex")}`,
       "-e", "STORE_MODEL_IN_DB=True", "-e", "UI_USERNAME=admin", "-e", `UI_PASSWORD=${uiPassword}`,
       ...extraEnv,
       LITELLM_IMAGE,
     ]); // prettier-ignore
-    const port = (await docker(["port", gw, "4000/tcp"])).split("\n")[0]?.split(":").pop();
+    const port = (await docker(["port", gw, `${containerPort}/tcp`]))
+      .split("\n")[0]
+      ?.split(":")
+      .pop();
     const url = `http://127.0.0.1:${port ?? ""}`;
     await waitReady(url, gw, options.timeoutMs ?? 300_000);
     return { url, masterKey, uiPassword, container: gw, stop };
