@@ -37,10 +37,12 @@ fi
 
 # Locate the source before anything slow happens.
 find_bundle() {
-  local c
-  for c in "$src" "$src/$PRISMA_ENGINES_BUNDLE" "$(dirname "$ROOT")/shared/vendor/prisma-engines/$PRISMA_ENGINES_BUNDLE" \
-    "/work/shared/vendor/prisma-engines/$PRISMA_ENGINES_BUNDLE"; do
-    [[ -n "$c" && -f "$c" ]] && { echo "$c"; return 0; }
+  local c candidates=("$src" "$src/$PRISMA_ENGINES_BUNDLE")
+  # Without an explicit source: the shared vendor folder next to the checkout, or this machine's.
+  [[ -n "$src" ]] || candidates=("$(dirname "$ROOT")/shared/vendor/prisma-engines/$PRISMA_ENGINES_BUNDLE"
+    "/work/shared/vendor/prisma-engines/$PRISMA_ENGINES_BUNDLE")
+  for c in "${candidates[@]}"; do
+    [[ -f "$c" ]] && { echo "$c"; return 0; }
   done
   return 1
 }
@@ -64,7 +66,7 @@ elif [[ -n "$src" && -d "$src/prisma-engines" && -d "$src/deps" ]]; then
   cp -r "$src/prisma-engines" "$src/deps" "$work/"
   tree="$work/prisma-engines"
 else
-  bundle="$(find_bundle)" || die "the Prisma engine source bundle $PRISMA_ENGINES_BUNDLE was not found: set LITELLM_STACK_PRISMA_ENGINES_SRC to the bundle, its directory or a git URL of prisma-engines (see docs/offline.md)"
+  bundle="$(find_bundle)" || die "the Prisma engine source bundle $PRISMA_ENGINES_BUNDLE was not found${src:+ at $src}: set LITELLM_STACK_PRISMA_ENGINES_SRC to the bundle, its directory or a git URL of prisma-engines (see docs/offline.md)"
   have="$(sha256sum "$bundle" | cut -d' ' -f1)"
   [[ "$have" == "$PRISMA_ENGINES_BUNDLE_SHA256" ]] ||
     die "$bundle has sha256 $have, expected $PRISMA_ENGINES_BUNDLE_SHA256 (images/litellm/versions.env): use the bundle from ../shared/vendor/prisma-engines/"
