@@ -30,7 +30,7 @@ for c in "${CHANGES[@]}"; do
 done
 
 grep -qx "litellm==$LITELLM_VERSION \\\\" "$here/requirements.lock" ||
-  die "images/litellm/requirements.lock does not pin litellm==$LITELLM_VERSION (components/litellm-version.json): regenerate it with 'bash images/litellm/lock.sh'"
+  die "images/litellm/requirements.lock does not pin litellm==$LITELLM_VERSION (components/images.json): regenerate it with 'bash images/litellm/lock.sh'"
 
 step "Prisma engines (query-engine, schema-engine) from source"
 engines="$(bash "$here/engines.sh")"
@@ -59,7 +59,7 @@ if ! chroot "$rootfs" /usr/bin/env -i "${image_env[@]}" "${pip_env[@]}" "$venv/b
   tail -n 20 "$rootfs/tmp/pip.log" >&2
   die "pip install --require-hashes -r images/litellm/requirements.lock failed (the package is named above)"
 fi
-in_root "$venv/bin/pip" check >/dev/null 2>&1 || log "litellm image:   note: 'pip check' reports unmet extras pins (see images/litellm/overrides.txt)"
+in_root "$venv/bin/pip" check >/dev/null 2>&1 || log "litellm image:   note: 'pip check' reports a dependency conflict (images/litellm/overrides.txt pins two packages LiteLLM names differently)"
 # The 1.82.8 backdoor shipped a .pth file: the venv may hold only the usual ones.
 bad_pth="$(find "$rootfs$site" -maxdepth 1 -name '*.pth' ! -name 'distutils-precedence.pth' ! -name '_virtualenv.pth' -printf '%f ')"
 [[ -z "$bad_pth" ]] || die "unexpected .pth files in site-packages: $bad_pth (a compromised package?)"
