@@ -58,7 +58,7 @@ ensure_images() {
     want+=("$image")
   done
   if [[ ${#want[@]} -gt 0 ]]; then
-    log "the default images (${want[*]}) cannot be pulled here: building their local equivalents and using them (litellm-stack:imageSource=local in Pulumi.$stack.yaml)"
+    log "the default images (${want[*]}) cannot be pulled here: using their local builds of the same versions, built if missing (recorded as litellm-stack:imageSource=local in Pulumi.$stack.yaml)"
     bash "$ROOT/scripts/images.sh" litellm postgres >&2 || die "building the local images failed (npm run images); see the output above"
     p config set --stack "$stack" imageSource local >/dev/null
   fi

@@ -50,7 +50,7 @@ describeE2E(
       expect(up.code, out).toBe(0);
       const notices = out
         .split("\n")
-        .filter((l) => l.includes("cannot be pulled here: building their local equivalents"));
+        .filter((l) => l.includes("cannot be pulled here: using their local builds"));
       expect(notices).toHaveLength(1);
       expect(notices[0]).toContain(DEFAULT_GATEWAY_IMAGE);
       expect((await pulumiOk(["config", "get", "--stack", STACK, "imageSource"])).trim()).toBe(
