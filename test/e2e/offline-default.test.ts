@@ -70,6 +70,35 @@ describeE2E(
       expect(again.stdout + again.stderr).not.toContain("cannot be pulled here");
     });
 
+    it("prints the last lines of the gateway's log when it does not become ready, and the next up converges", async () => {
+      const exported = JSON.parse(
+        await pulumiOk(["stack", "export", "--show-secrets", "--stack", STACK]),
+      ) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
+      const dbPassword = exported.deployment.resources.find((r) =>
+        r.urn.endsWith("::litellm-db-password"),
+      )?.outputs?.["result"] as { plaintext: string };
+      const original = JSON.parse(dbPassword.plaintext) as string;
+      // A password the kept data directory does not know: LiteLLM cannot migrate, never gets ready.
+      const wrong = "not-the-volume-password-0123";
+      await pulumiOk(["config", "set", "--stack", STACK, "gatewayWaitTimeout", "30"]);
+      await pulumiOk(["config", "set", "--secret", "--stack", STACK, "databasePassword", wrong]);
+      const failed = await stackCommand("up", STACK);
+      const out = failed.stdout + failed.stderr;
+      expect(failed.code).not.toBe(0);
+      const marker = "the gateway container is not healthy; the last lines of its log:";
+      expect(out).toContain(marker);
+      expect(out.slice(out.indexOf(marker))).toMatch(/authentication failed|P1000|credentials/i);
+      expect(out).not.toContain(wrong);
+      expect(out).not.toContain(original);
+
+      await pulumiOk(["config", "set", "--secret", "--stack", STACK, "databasePassword", original]);
+      await pulumiOk(["config", "rm", "--stack", STACK, "gatewayWaitTimeout"]);
+      const again = await stackCommand("up", STACK);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      const ready = await fetch(`http://127.0.0.1:${PORT}/health/readiness`);
+      expect(((await ready.json()) as { db?: string }).db).toBe("connected");
+    });
+
     it("refuses a configured image that is absent and cannot be pulled, naming the key and the fix", async () => {
       await pulumiOk([
         "config", "set", "--stack", STACK, "gatewayImage", "registry.invalid/litellm:v1.108.14",
