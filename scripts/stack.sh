@@ -34,27 +34,34 @@ p() { "$PULUMI_CLI" "$@"; }
 # to their local builds (imageSource=local, saved in its config) and builds them. A configured
 # image that is absent and cannot be pulled is an error naming its key.
 ensure_images() {
-  local source pins gw pg want=() key image
+  local source key image want=()
+  local -A configured=() effective=()
   source="$(p config get imageSource --stack "$stack" 2>/dev/null || echo upstream)"
-  gw="$(p config get gatewayImage --stack "$stack" 2>/dev/null || true)"
-  pg="$(p config get postgresImage --stack "$stack" 2>/dev/null || true)"
-  pins="$ROOT/components/images.json"
-  if [[ "$source" == "local" ]]; then
-    [[ -n "$gw" && -n "$pg" ]] || bash "$ROOT/scripts/images.sh" litellm postgres >&2 ||
-      die "building the local images failed (npm run images); see the output above"
-  fi
-  [[ -n "$gw" ]] || { [[ "$source" == "local" ]] || gw="$(jq -r '.litellm.upstream + ":v" + .litellm.version' "$pins")"; }
-  [[ -n "$pg" ]] || { [[ "$source" == "local" ]] || pg="$(jq -r '.postgres.upstream + ":" + .postgres.major' "$pins")"; }
   for key in gatewayImage postgresImage; do
-    image="$gw"
-    [[ "$key" == "postgresImage" ]] && image="$pg"
+    configured[$key]="$(p config get "$key" --stack "$stack" 2>/dev/null || true)"
+  done
+  if [[ "$source" == "local" ]]; then
+    # The local builds are made (or found up to date) by images.sh; only configured images remain.
+    [[ -n "${configured[gatewayImage]}" && -n "${configured[postgresImage]}" ]] ||
+      bash "$ROOT/scripts/images.sh" litellm postgres >&2 || die "building the local images failed (npm run images); see the output above"
+    effective=([gatewayImage]="${configured[gatewayImage]}" [postgresImage]="${configured[postgresImage]}")
+  else
+    local pins="$ROOT/components/images.json"
+    effective=(
+      [gatewayImage]="${configured[gatewayImage]:-$(jq -r '.litellm.upstream + ":v" + .litellm.version' "$pins")}"
+      [postgresImage]="${configured[postgresImage]:-$(jq -r '.postgres.upstream + ":" + .postgres.major' "$pins")}"
+    )
+  fi
+  for key in gatewayImage postgresImage; do
+    image="${effective[$key]}"
     [[ -z "$image" ]] && continue
     docker image inspect "$image" >/dev/null 2>&1 && continue
-    log "pulling $image"
-    timeout 600 docker pull -q "$image" >/dev/null 2>&1 && continue
-    if [[ -n "$(p config get "$key" --stack "$stack" 2>/dev/null)" ]]; then
-      die "litellm-stack:$key: the image $image is not on this Docker engine and cannot be pulled. Fix: pull or load it ('docker load'), or remove the key to use the defaults: pulumi config rm --stack $stack litellm-stack:$key"
+    if timeout 600 docker pull -q "$image" >/dev/null 2>&1; then
+      log "pulled $image"
+      continue
     fi
+    [[ -z "${configured[$key]}" ]] ||
+      die "litellm-stack:$key: the image $image is not on this Docker engine and cannot be pulled. Fix: pull or load it ('docker load'), or remove the key to use the defaults: pulumi config rm --stack $stack litellm-stack:$key"
     want+=("$image")
   done
   if [[ ${#want[@]} -gt 0 ]]; then

@@ -53,6 +53,8 @@ describeE2E(
         .filter((l) => l.includes("cannot be pulled here: using their local builds"));
       expect(notices).toHaveLength(1);
       expect(notices[0]).toContain(DEFAULT_GATEWAY_IMAGE);
+      // …and that line is the only one about the upstream images.
+      expect(out.split("\n").filter((l) => l.includes(DEFAULT_GATEWAY_IMAGE))).toEqual(notices);
       expect((await pulumiOk(["config", "get", "--stack", STACK, "imageSource"])).trim()).toBe(
         "local",
       );
