@@ -110,6 +110,32 @@ export async function stackOutput(
   ).trim();
 }
 
+/**
+ * The generated passwords of a stack (every RandomPassword's `result`), by resource name, read
+ * from `pulumi stack export --show-secrets`: what the secret checks look for.
+ */
+export async function generatedPasswords(
+  stack: string,
+  options: { project?: string } = {},
+): Promise<Map<string, string>> {
+  const exported = JSON.parse(
+    await pulumiOk(["stack", "export", "--show-secrets", "--stack", stack], options),
+  ) as {
+    deployment: { resources: { urn: string; type: string; outputs?: Record<string, unknown> }[] };
+  };
+  const passwords = new Map<string, string>();
+  for (const r of exported.deployment.resources) {
+    if (r.type !== "random:index/randomPassword:RandomPassword") {
+      continue;
+    }
+    const result = r.outputs?.["result"] as { plaintext?: string } | string;
+    const value =
+      typeof result === "string" ? result : (JSON.parse(result.plaintext ?? '""') as string);
+    passwords.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), value);
+  }
+  return passwords;
+}
+
 /** `pulumi preview --refresh --expect-no-changes`: the result, for asserting code 0 or drift. */
 export function previewNoChanges(
   stack: string,

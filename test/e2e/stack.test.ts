@@ -12,6 +12,7 @@ import {
   ROOT,
   describeE2E,
   docker,
+  generatedPasswords,
   inspect,
   pulumi,
   pulumiOk,
@@ -149,18 +150,7 @@ describeE2E(
     });
 
     it("keeps every generated secret out of `pulumi stack export` in plaintext", async () => {
-      const withSecrets = await pulumiOk(["stack", "export", "--show-secrets", "--stack", STACK]);
-      const deployment = JSON.parse(withSecrets) as {
-        deployment: { resources: { type: string; outputs?: Json }[] };
-      };
-      const generated = deployment.deployment.resources
-        .filter((r) => r.type === "random:index/randomPassword:RandomPassword")
-        .map((r) => {
-          const result = r.outputs?.["result"] as { plaintext?: string } | string;
-          return typeof result === "string"
-            ? result
-            : (JSON.parse(result.plaintext ?? '""') as string);
-        });
+      const generated = [...(await generatedPasswords(STACK)).values()];
       expect(generated).toHaveLength(4);
       const plain = await pulumiOk(["stack", "export", "--stack", STACK]);
       for (const secret of [...generated, masterKey]) {
@@ -170,17 +160,7 @@ describeE2E(
     });
 
     it("keeps every secret out of the gateway's and the database's container logs", async () => {
-      const exported = JSON.parse(
-        await pulumiOk(["stack", "export", "--show-secrets", "--stack", STACK]),
-      ) as { deployment: { resources: { type: string; outputs?: Json }[] } };
-      const secrets = exported.deployment.resources
-        .filter((r) => r.type === "random:index/randomPassword:RandomPassword")
-        .map((r) => {
-          const result = r.outputs?.["result"] as { plaintext?: string } | string;
-          return typeof result === "string"
-            ? result
-            : (JSON.parse(result.plaintext ?? '""') as string);
-        });
+      const secrets = [...(await generatedPasswords(STACK)).values()];
       expect(secrets).toHaveLength(4);
       for (const container of [NAMES.gateway, NAMES.db]) {
         const logs = await run("docker", ["logs", container]);
