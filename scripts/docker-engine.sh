@@ -13,8 +13,7 @@ if ! command -v dockerd >/dev/null 2>&1; then
     die "no Docker engine answers and dockerd is missing: install Docker (e.g. 'apt-get install docker.io') and start it"
   fi
   log "docker engine: installing Debian's docker.io"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io >/tmp/litellm-stack-apt.log 2>&1 ||
-    { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io >/tmp/litellm-stack-apt.log 2>&1; } ||
+  apt_install docker.io ||
     die "apt-get install docker.io failed (see /tmp/litellm-stack-apt.log); install a Docker engine by hand"
 fi
 log "docker engine: starting dockerd in the background (log: /var/log/litellm-stack-dockerd.log)"

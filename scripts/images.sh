@@ -31,7 +31,7 @@ for name in "${names[@]}"; do
   tarball="$CACHE_ROOT/images/$name-$inputs.tar"
   if [[ ! -s "$tarball" ]]; then
     command -v debootstrap >/dev/null 2>&1 || {
-      command -v apt-get >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null 2>&1
+      command -v apt-get >/dev/null 2>&1 && apt_install debootstrap
     } || true
     command -v debootstrap >/dev/null 2>&1 || die "debootstrap is missing: 'apt-get install debootstrap', then rerun"
     log "image $IMAGE: building the root filesystem (images/$name/build.sh)"

@@ -34,6 +34,5 @@ ensure_setup() {
 ensure_chromium() {
   [[ -x "${LITELLM_STACK_CHROMIUM:-/usr/bin/chromium}" ]] && return 0
   command -v apt-get >/dev/null 2>&1 || die "chromium is missing: install Chromium and set LITELLM_STACK_CHROMIUM to its path"
-  setup_step "Debian's chromium for the UI test (apt-get install chromium)" bash -c \
-    "DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/tmp/litellm-stack-apt.log 2>&1 || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/tmp/litellm-stack-apt.log 2>&1; }"
+  setup_step "Debian's chromium for the UI test (apt-get install chromium)" apt_install chromium
 }

@@ -33,6 +33,9 @@ p() { "$PULUMI_CLI" "$@"; }
 # default upstream images are pulled; when one cannot be pulled (no registry), the stack switches
 # to their local builds (imageSource=local, saved in its config) and builds them. A configured
 # image that is absent and cannot be pulled is an error naming its key.
+build_local_images() {
+  bash "$ROOT/scripts/images.sh" litellm postgres >&2 || die "building the local images failed (npm run images); see the output above"
+}
 ensure_images() {
   local source key image want=()
   local -A configured=() effective=()
@@ -42,8 +45,7 @@ ensure_images() {
   done
   if [[ "$source" == "local" ]]; then
     # The local builds are made (or found up to date) by images.sh; only configured images remain.
-    [[ -n "${configured[gatewayImage]}" && -n "${configured[postgresImage]}" ]] ||
-      bash "$ROOT/scripts/images.sh" litellm postgres >&2 || die "building the local images failed (npm run images); see the output above"
+    [[ -n "${configured[gatewayImage]}" && -n "${configured[postgresImage]}" ]] || build_local_images
     effective=([gatewayImage]="${configured[gatewayImage]}" [postgresImage]="${configured[postgresImage]}")
   else
     local pins="$ROOT/components/images.json"
@@ -66,7 +68,7 @@ ensure_images() {
   done
   if [[ ${#want[@]} -gt 0 ]]; then
     log "the default images (${want[*]}) cannot be pulled here: using their local builds of the same versions, built if missing (recorded as litellm-stack:imageSource=local in Pulumi.$stack.yaml)"
-    bash "$ROOT/scripts/images.sh" litellm postgres >&2 || die "building the local images failed (npm run images); see the output above"
+    build_local_images
     p config set --stack "$stack" imageSource local >/dev/null
   fi
 }

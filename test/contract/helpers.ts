@@ -41,6 +41,9 @@ export async function admin(
   return { status: res.status, body: parsed };
 }
 
+/** What `diff` answers for a change LiteLLM can make in place (no replacement). */
+export const IN_PLACE_UPDATE = { changes: true, replaces: [], deleteBeforeReplace: false } as const;
+
 /** A name unique to this run, so files and reruns never collide on the shared gateway. */
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { credential, model, type ModelInputs } from "../../components/admin/impl";
-import { admin, conn, unique, useFaultProxy, useTuning } from "./helpers";
+import { IN_PLACE_UPDATE, admin, conn, unique, useFaultProxy, useTuning } from "./helpers";
 
 useTuning();
 const faults = useFaultProxy();
@@ -107,11 +107,7 @@ describe("ModelAlias CRUD on the real gateway", () => {
       credentialName: cred.id,
       params: { temperature: 0.7, mock_response: "changed" },
     };
-    expect(await model.diff(id, outs, news)).toEqual({
-      changes: true,
-      replaces: [],
-      deleteBeforeReplace: false,
-    });
+    expect(await model.diff(id, outs, news)).toEqual(IN_PLACE_UPDATE);
     const { outs: updated } = await model.update(id, outs, news);
     const read = await model.read(id, updated);
     expect(read.props).toEqual(updated);

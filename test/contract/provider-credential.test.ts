@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { credential, type CredentialInputs } from "../../components/admin/impl";
-import { admin, conn, unique, useFaultProxy, useTuning } from "./helpers";
+import { IN_PLACE_UPDATE, admin, conn, unique, useFaultProxy, useTuning } from "./helpers";
 
 useTuning();
 const faults = useFaultProxy();
@@ -85,11 +85,7 @@ describe("ProviderCredential CRUD on the real gateway", () => {
       provider: "anthropic",
       values: { api_key: "sk-provider-secret-0002", api_base: "https://other.example.invalid" },
     };
-    expect(await credential.diff(id, outs, news)).toEqual({
-      changes: true,
-      replaces: [],
-      deleteBeforeReplace: false,
-    });
+    expect(await credential.diff(id, outs, news)).toEqual(IN_PLACE_UPDATE);
     const { outs: updated } = await credential.update(id, outs, news);
     const read = await credential.read(id, updated);
     expect(read.props).toEqual(updated);

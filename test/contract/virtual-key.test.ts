@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { model, virtualKey, type KeyInputs } from "../../components/admin/impl";
-import { admin, conn, gateway, unique, useFaultProxy, useTuning } from "./helpers";
+import { IN_PLACE_UPDATE, admin, conn, gateway, unique, useFaultProxy, useTuning } from "./helpers";
 
 const log = useTuning();
 const faults = useFaultProxy();
@@ -129,11 +129,7 @@ describe("VirtualKey CRUD on the real gateway", () => {
       tpmLimit: 5000,
       metadata: { team: "y", cost_center: "42" },
     };
-    expect(await virtualKey.diff(id, outs, news)).toEqual({
-      changes: true,
-      replaces: [],
-      deleteBeforeReplace: false,
-    });
+    expect(await virtualKey.diff(id, outs, news)).toEqual(IN_PLACE_UPDATE);
     const { outs: updated } = await virtualKey.update(id, outs, news);
     expect(updated.key).toBe(outs.key);
     expect(await info(id)).toMatchObject({
