@@ -281,6 +281,33 @@ function parseContents(
   };
 }
 
+/** The image settings of a stack, as in its config (undefined: not set). */
+export interface ImageSettings {
+  /** `upstream` or `local` (default upstream). */
+  imageSource?: string | undefined;
+  /** The configured LiteLLM image, if any. */
+  gatewayImage?: string | undefined;
+  /** The configured Postgres image, if any. */
+  postgresImage?: string | undefined;
+}
+
+/**
+ * The images a stack runs: each configured image, else the default of its `imageSource` (the
+ * pinned upstream image, or its local build). The one place this rule is stated; the stack
+ * commands' image preflight uses it too.
+ */
+export function effectiveImages(settings: ImageSettings): {
+  gatewayImage: string;
+  postgresImage: string;
+} {
+  const local = settings.imageSource === "local";
+  return {
+    gatewayImage: settings.gatewayImage || (local ? LOCAL_GATEWAY_IMAGE : DEFAULT_GATEWAY_IMAGE),
+    postgresImage:
+      settings.postgresImage || (local ? LOCAL_POSTGRES_IMAGE : DEFAULT_POSTGRES_IMAGE),
+  };
+}
+
 const hasDigest = (image: string): boolean => /@sha256:[a-f0-9]{64}$/.test(image);
 
 /** The LiteLLM version in an image tag such as `v1.86.1-stable`, if there is one. */
@@ -350,11 +377,7 @@ export function parseConfig(
       );
     }
   }
-  const local = c.imageSource === "local";
-  const images = {
-    gatewayImage: c.gatewayImage ?? (local ? LOCAL_GATEWAY_IMAGE : DEFAULT_GATEWAY_IMAGE),
-    postgresImage: c.postgresImage ?? (local ? LOCAL_POSTGRES_IMAGE : DEFAULT_POSTGRES_IMAGE),
-  };
+  const images = effectiveImages(c);
   for (const key of ["gatewayImage", "postgresImage"] as const) {
     if (c.production && !hasDigest(images[key])) {
       problems.push(
@@ -404,22 +427,41 @@ function compareVersions(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-/** Reads this project's config once from the Pulumi runtime and validates it. */
+/**
+ * Whether a config key (`project:key`) holds a secret, as the SDK knows it: from the language
+ * host's PULUMI_CONFIG_SECRET_KEYS in a CLI run, from the run request in an Automation API inline
+ * program (both land in the SDK's config store). `isConfigSecret` is the SDK's own check; its
+ * typings mark it internal, so its absence after an SDK upgrade fails loudly here.
+ */
+function sdkIsConfigSecret(): (key: string) => boolean {
+  const runtime = pulumi.runtime as typeof pulumi.runtime & {
+    isConfigSecret?: (key: string) => boolean;
+  };
+  if (typeof runtime.isConfigSecret !== "function") {
+    throw new Error(
+      "@pulumi/pulumi no longer provides runtime.isConfigSecret: litellm-stack cannot tell secret config from plaintext (pin @pulumi/pulumi to the version in package.json)",
+    );
+  }
+  return runtime.isConfigSecret;
+}
+
+/** Reads this project's config once through the Pulumi SDK and validates it. */
 export function loadConfig(): StackConfig {
   const raw: Record<string, string> = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (key.startsWith(`${PROJECT}:`)) {
-      raw[key.slice(PROJECT.length + 1)] = value;
-    }
-  }
   const secretKeys = new Set<string>();
-  const fromEnv = process.env["PULUMI_CONFIG_SECRET_KEYS"];
-  if (fromEnv !== undefined && fromEnv !== "") {
-    const parsed: unknown = JSON.parse(fromEnv);
-    for (const key of Array.isArray(parsed) ? (parsed as unknown[]) : []) {
-      if (typeof key === "string" && key.startsWith(`${PROJECT}:`)) {
-        secretKeys.add(key.slice(PROJECT.length + 1));
-      }
+  const isSecret = sdkIsConfigSecret();
+  const config = new pulumi.Config(PROJECT);
+  for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(`${PROJECT}:`)) {
+      continue;
+    }
+    const key = fullKey.slice(PROJECT.length + 1);
+    const value = config.get(key);
+    if (value !== undefined) {
+      raw[key] = value;
+    }
+    if (isSecret(fullKey)) {
+      secretKeys.add(key);
     }
   }
   return parseConfig(pulumi.getStack(), raw, secretKeys);

@@ -12,4 +12,7 @@ export const LITELLM_MODELS = stack.modelNames.join(",");
 export const LITELLM_VIRTUAL_KEYS = stack.virtualKeys;
 export const LITELLM_UI_USERNAME = stack.uiUsername;
 export const LITELLM_UI_PASSWORD = stack.uiPassword;
+// Non-env outputs are camelCase (docs/outputs.md).
 export const dockerNames = stack.names;
+export const dataVolume = stack.dataVolume;
+export const dataSecrets = stack.dataSecrets;

@@ -74,6 +74,8 @@ export class Gateway extends pulumi.ComponentResource {
   public readonly masterKey: pulumi.Output<string>;
   /** UI password (secret). */
   public readonly uiPassword: pulumi.Output<string>;
+  /** Salt key (secret): with the master key and the database password, what a kept volume needs. */
+  public readonly saltKey: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm:gateway:LiteLlm", name, {}, opts);
@@ -157,6 +159,7 @@ export class Gateway extends pulumi.ComponentResource {
     this.baseUrl = pulumi.interpolate`http://${host}:${container.ports.apply((p) => p?.[0]?.external ?? args.hostPort)}`;
     this.masterKey = masterKey;
     this.uiPassword = uiPassword;
+    this.saltKey = saltKey;
     this.registerOutputs({
       containerName: this.containerName,
       baseUrl: this.baseUrl,

@@ -23,6 +23,17 @@ export class LiteLlmStack extends pulumi.ComponentResource {
   public readonly modelNames: string[];
   /** Raw virtual keys by alias (secret). */
   public readonly virtualKeys: pulumi.Output<Record<string, string>>;
+  /**
+   * What a later stack needs to reuse the data volume after `down` (secret): the master key, the
+   * salt key (LiteLLM decrypts stored credentials with it) and the database password.
+   */
+  public readonly dataSecrets: pulumi.Output<{
+    masterKey: string;
+    saltKey: string;
+    databasePassword: string;
+  }>;
+  /** The data volume and whether `pulumi destroy` deletes it. */
+  public readonly dataVolume: { name: string; deletedOnDestroy: boolean; adopted: boolean };
   /** Docker names of the stack's objects. */
   public readonly names: { network: string; db: string; gateway: string; volume: string };
 
@@ -84,6 +95,20 @@ export class LiteLlmStack extends pulumi.ComponentResource {
       { parent: this },
     );
     this.names = { ...names, volume };
+    this.dataVolume = {
+      name: volume,
+      deletedOnDestroy: config.existingVolume === undefined && config.deleteDataOnDestroy,
+      adopted: config.existingVolume !== undefined,
+    };
+    this.dataSecrets = pulumi.secret(
+      pulumi
+        .all([gateway.masterKey, gateway.saltKey, database.password])
+        .apply(([masterKey, saltKey, databasePassword]) => ({
+          masterKey,
+          saltKey,
+          databasePassword,
+        })),
+    );
     this.modelNames = contents.modelNames;
     this.virtualKeys = contents.rawKeys;
     this.baseUrl = gateway.baseUrl;

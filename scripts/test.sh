@@ -15,5 +15,7 @@ if [[ "${LITELLM_STACK_SKIP_SETUP:-}" != "1" ]]; then
   ensure_setup images >&2
   ensure_chromium >&2
 fi
-export PATH="$ROOT/node_modules/.bin:$PATH"
+# The Pulumi CLI and plugins only: every end-to-end suite brings its own temporary backend and
+# passphrase, so nothing here touches the user's stacks (.pulumi-state, Pulumi.<stack>.yaml).
+pulumi_toolchain_env
 vitest run "$@"

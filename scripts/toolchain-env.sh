@@ -24,8 +24,9 @@ export TOOLCHAIN_DIR
 
 toolchain_ready() { [[ -f "$TOOLCHAIN_DIR/.complete" ]]; }
 
-# Sets PATH and PULUMI_* for a run; PULUMI_CLI names the CLI used.
-pulumi_env() {
+# Sets PATH and the PULUMI_* that select the CLI and its plugins; PULUMI_CLI names the CLI used.
+# No backend, no passphrase (the tests give each suite its own).
+pulumi_toolchain_env() {
   export PATH="$ROOT/node_modules/.bin:$PATH"
   if toolchain_ready; then
     export PATH="$TOOLCHAIN_DIR/bin:$PATH"
@@ -42,6 +43,12 @@ pulumi_env() {
   export PULUMI_CLI
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+}
+
+# pulumi_toolchain_env, plus the project's backend (.pulumi-state/ unless PULUMI_BACKEND_URL is
+# set) and passphrase (PULUMI_CONFIG_PASSPHRASE[_FILE], else a generated .passphrase).
+pulumi_env() {
+  pulumi_toolchain_env
   export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$ROOT/.pulumi-state}"
   if [[ "$PULUMI_BACKEND_URL" == file://* ]]; then mkdir -p "${PULUMI_BACKEND_URL#file://}"; fi
   if [[ -z "${PULUMI_CONFIG_PASSPHRASE+set}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then

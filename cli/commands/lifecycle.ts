@@ -1,0 +1,85 @@
+/** `npm run stop` / `npm run start`: the stack's containers, without Pulumi or its state. */
+import type { Command } from "../command";
+import { docker, stackContainers, waitHealthy, type StackContainer } from "../docker";
+import { CliError, EXIT, log } from "../report";
+
+/** Seconds to wait for the database to be healthy after a start. */
+const DB_START_TIMEOUT = 180;
+
+/** The stack's database and gateway containers; an error naming the fix when there are none. */
+async function containersOf(
+  stack: string,
+): Promise<{ db: StackContainer; gateway: StackContainer }> {
+  const containers = await stackContainers(stack);
+  const db = containers.find((c) => c.role === "db");
+  const gateway = containers.find((c) => c.role === "gateway");
+  if (db === undefined || gateway === undefined) {
+    throw new CliError(
+      `stack '${stack}' has no ${db === undefined ? "database" : "gateway"} container on this Docker engine (label litellm-stack.stack=${stack}). Fix: npm run up -- --stack ${stack}`,
+    );
+  }
+  return { db, gateway };
+}
+
+async function dockerOk(args: string[]): Promise<void> {
+  const result = await docker(args);
+  if (result.code !== 0) {
+    throw new CliError(`docker ${args.join(" ")} failed: ${result.stderr.trim()}`);
+  }
+}
+
+/** `npm run stop`. */
+export const stop: Command = {
+  name: "stop",
+  summary: "Stops the stack's gateway, then its database; state, config and data are untouched.",
+  details: `
+The containers keep their data, keys and configuration; npm run start brings them back with
+every credential, model alias and virtual key as they were. While stopped, npm run preview shows
+the containers as drift.`,
+  flags: {},
+  async run(target) {
+    const { db, gateway } = await containersOf(target.stack);
+    for (const container of [gateway, db]) {
+      await dockerOk(["stop", container.id]);
+      log(`stopped ${container.name}`);
+    }
+    return EXIT.ok;
+  },
+};
+
+/** `npm run start`. */
+export const start: Command = {
+  name: "start",
+  summary: "Starts the stack's database, waits until it is healthy, then the gateway, likewise.",
+  details: `
+The reverse of npm run stop: no Pulumi run, the state is untouched.`,
+  flags: {
+    timeout: {
+      type: "string",
+      value: "SECONDS",
+      help: "how long to wait for the gateway to become healthy (default 600)",
+    },
+  },
+  async run(target, flags) {
+    const raw = flags["timeout"];
+    const timeout = typeof raw === "string" ? Number(raw) : 600;
+    if (!Number.isInteger(timeout) || timeout < 1) {
+      throw new CliError(
+        `--timeout: must be a whole number of seconds (got ${String(raw)})`,
+        EXIT.usage,
+      );
+    }
+    const { db, gateway } = await containersOf(target.stack);
+    for (const [container, wait] of [
+      [db, DB_START_TIMEOUT],
+      [gateway, timeout],
+    ] as const) {
+      await dockerOk(["start", container.id]);
+      await waitHealthy(container, wait).catch((err: Error) => {
+        throw new CliError(err.message);
+      });
+      log(`started ${container.name} (healthy)`);
+    }
+    return EXIT.ok;
+  },
+};

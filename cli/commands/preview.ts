@@ -1,0 +1,29 @@
+import { STREAM, type Command } from "../command";
+import { EXIT } from "../report";
+import { openStack } from "../workspace";
+
+/** `npm run preview`: what `up` would change, drift included. */
+export const preview: Command = {
+  name: "preview",
+  summary:
+    "Shows what `npm run up` would change, including drift (refreshes first, writes nothing).",
+  details: `
+Runs a preview with refresh and a property diff: resources changed by hand show as updates or
+creates. The stack is created on first use, as with up.`,
+  flags: {
+    "expect-no-changes": {
+      type: "boolean",
+      help: "fail (exit 1) when the preview shows any change",
+    },
+  },
+  async run(target, flags) {
+    const stack = await openStack(target, { create: true });
+    await stack.preview({
+      ...STREAM,
+      refresh: true,
+      diff: true,
+      expectNoChanges: flags["expect-no-changes"] === true,
+    });
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * The image preflight of `up`: makes sure the images the stack runs are on the Docker engine.
+ * The default upstream images are pulled; when one cannot be pulled (no registry here), the stack
+ * switches to the local builds of the same versions (`imageSource=local`, saved in its config)
+ * and builds them (`npm run images`). A configured image that is absent and cannot be pulled is
+ * an error naming its key.
+ */
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { PROJECT, effectiveImages } from "../config";
+import { imageExists, pullImage } from "./docker";
+import { CliError, log } from "./report";
+import { ROOT } from "./workspace";
+
+const IMAGE_KEYS = ["gatewayImage", "postgresImage"] as const;
+
+/** Builds (or finds up to date) the local LiteLLM and Postgres images; its output goes to stderr. */
+function buildLocalImages(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [path.join(ROOT, "scripts/images.sh"), "litellm", "postgres"], {
+      stdio: ["ignore", process.stderr, process.stderr],
+    });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new CliError("building the local images failed (npm run images); see the output above"),
+          ),
+    );
+  });
+}
+
+/** Runs the preflight for `stack` (see the module comment). */
+export async function ensureImages(stack: Stack): Promise<void> {
+  const config = await stack.getAllConfig();
+  const value = (key: string): string | undefined => {
+    const v = config[`${PROJECT}:${key}`]?.value;
+    return v === undefined || v === "" ? undefined : v;
+  };
+  const configured = { gatewayImage: value("gatewayImage"), postgresImage: value("postgresImage") };
+  const source = value("imageSource") ?? "upstream";
+  if (
+    source === "local" &&
+    (configured.gatewayImage === undefined || configured.postgresImage === undefined)
+  ) {
+    await buildLocalImages();
+  }
+  const effective = effectiveImages({ imageSource: source, ...configured });
+  const unavailable: string[] = [];
+  for (const key of IMAGE_KEYS) {
+    const image = effective[key];
+    if (await imageExists(image)) {
+      continue;
+    }
+    if (await pullImage(image)) {
+      log(`pulled ${image}`);
+      continue;
+    }
+    if (configured[key] !== undefined) {
+      throw new CliError(
+        `${PROJECT}:${key}: the image ${image} is not on this Docker engine and cannot be pulled. Fix: pull or load it ('docker load'), or remove the key to use the defaults: pulumi config rm --stack ${stack.name} ${PROJECT}:${key}`,
+      );
+    }
+    unavailable.push(image);
+  }
+  if (unavailable.length > 0) {
+    log(
+      `the default images (${unavailable.join(" ")}) cannot be pulled here: using their local builds of the same versions, built if missing (recorded as ${PROJECT}:imageSource=local in Pulumi.${stack.name}.yaml)`,
+    );
+    await buildLocalImages();
+    await stack.setConfig(`${PROJECT}:imageSource`, { value: "local" });
+  }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# npm run up|preview|down|outputs|stop|start [-- --stack NAME] [flags]: the set-up a fresh clone
+# needs (npm dependencies, Pulumi toolchain, Docker engine; each a cache check when warm), the
+# project's Pulumi settings (scripts/toolchain-env.sh), then the stack commands' TypeScript
+# program, cli/main.ts, on Pulumi's Automation API. `--help` on each command.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/scripts/toolchain-env.sh"
+. "$ROOT/scripts/setup.sh"
+help=0
+for arg in "$@"; do [[ "$arg" == "--help" || "$arg" == "-h" ]] && help=1; done
+if [[ "${LITELLM_STACK_SKIP_SETUP:-}" != "1" && ! ( $help == 1 && -d "$ROOT/node_modules/ts-node" ) ]]; then
+  ensure_setup >&2
+fi
+if [[ $help == 0 ]] || toolchain_ready; then pulumi_env; fi
+export PATH="$ROOT/node_modules/.bin:$PATH"
+export TS_NODE_PROJECT="$ROOT/tsconfig.json"
+exec node --require ts-node/register/transpile-only "$ROOT/cli/main.ts" "$@"
