@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   {
     // Outputs in template literals print "Calling [toString] on an Output<T>" instead of the value.
-    files: ["index.ts", "config.ts", "components/**/*.ts"],
+    files: ["index.ts", "program.ts", "config.ts", "components/**/*.ts", "cli/**/*.ts"],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

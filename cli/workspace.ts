@@ -23,6 +23,8 @@ export interface StackTarget {
   configDir?: string | undefined;
   /** Environment for the Pulumi CLI on top of this process's (backend, passphrase, …). */
   env?: Record<string, string> | undefined;
+  /** The Pulumi project directory. Default: this project ({@link ROOT}); tests use fixtures. */
+  project?: string | undefined;
 }
 
 /**
@@ -44,18 +46,19 @@ export async function openWorkspace(target: StackTarget): Promise<LocalWorkspace
   if (backend?.startsWith("file://")) {
     mkdirSync(backend.slice("file://".length), { recursive: true });
   }
-  const configDir = target.configDir === undefined ? ROOT : path.resolve(target.configDir);
-  if (configDir === ROOT) {
-    return LocalWorkspace.create({ workDir: ROOT, pulumiCommand, envVars });
+  const projectDir = path.resolve(target.project ?? ROOT);
+  const configDir = path.resolve(target.configDir ?? projectDir);
+  if (configDir === projectDir) {
+    return LocalWorkspace.create({ workDir: projectDir, pulumiCommand, envVars });
   }
   mkdirSync(configDir, { recursive: true });
-  const project = await LocalWorkspace.create({ workDir: ROOT, pulumiCommand, envVars });
+  const project = await LocalWorkspace.create({ workDir: projectDir, pulumiCommand, envVars });
   const settings = await project.projectSettings();
   return LocalWorkspace.create({
     workDir: configDir,
     pulumiCommand,
     envVars,
-    projectSettings: { ...settings, main: path.relative(configDir, ROOT) || "." },
+    projectSettings: { ...settings, main: path.relative(configDir, projectDir) || "." },
   });
 }
 

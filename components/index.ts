@@ -5,3 +5,4 @@ export { Database } from "./database";
 export { Gateway } from "./gateway";
 export { SaltGuard } from "./salt-guard";
 export { stackNames, stackLabels } from "./naming";
+export * from "./admin";

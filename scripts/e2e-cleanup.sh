@@ -1,28 +1,26 @@
 #!/usr/bin/env bash
-# Removes what the end-to-end tests created: the `ci` and `ci-offline` stacks (unprotected, destroyed, removed) and
-# any Docker object labelled litellm-stack.test or litellm-stack.stack=ci, data volume included.
+# Removes what a crashed or interrupted test run left behind: Docker objects of the test stacks
+# (label litellm-stack.stack=e2e-…, data volumes included) or labelled litellm-stack.test, and
+# the tests' temporary directories (backends, configs, project copies). The tests never use the
+# project's backend (.pulumi-state) or its stacks, so nothing of the user's is touched.
 # Caches (toolchain builds, image tarballs, local images) are kept.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-cd "$ROOT"
-export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-litellm-stack-e2e}"
-for stack in ci ci-offline; do
-  if [[ -d .pulumi-state ]] && bash scripts/pulumi.sh stack ls --json 2>/dev/null | grep -q "\"name\": \"$stack\""; then
-    log "cleanup: removing the $stack stack"
-    bash scripts/pulumi.sh state unprotect --all --yes --stack "$stack" >/dev/null 2>&1
-    bash scripts/pulumi.sh destroy --yes --stack "$stack" >/dev/null 2>&1
-    bash scripts/pulumi.sh stack rm --yes --force "$stack" >/dev/null 2>&1
-  fi
-done
-git checkout -- Pulumi.ci.yaml 2>/dev/null
-rm -f Pulumi.ci-offline.yaml
-for filter in "label=litellm-stack.test" "label=litellm-stack.stack=ci" "label=litellm-stack.stack=ci-offline"; do
-  ids="$(docker ps -aq --filter "$filter")"
-  [[ -n "$ids" ]] && docker rm -fv $ids >/dev/null
-  ids="$(docker network ls -q --filter "$filter")"
-  [[ -n "$ids" ]] && docker network rm $ids >/dev/null
-  ids="$(docker volume ls -q --filter "$filter")"
-  [[ -n "$ids" ]] && docker volume rm -f $ids >/dev/null
-done
+sweep() { # sweep KIND: every object of KIND (container, network, volume) of a test stack or test
+  local kind="$1" ids all=()
+  [[ "$kind" == container ]] && all=(-a)
+  ids="$(docker "$kind" ls "${all[@]}" --format '{{.ID}} {{.Label "litellm-stack.stack"}} {{.Label "litellm-stack.test"}}' 2>/dev/null |
+    awk '$2 ~ /^e2e-/ || $3 != "" { print $1 }')"
+  [[ -n "$ids" ]] || return 0
+  case "$kind" in
+    container) docker rm -fv $ids >/dev/null ;;
+    network) docker network rm $ids >/dev/null ;;
+    volume) docker volume rm -f $ids >/dev/null ;;
+  esac
+}
+sweep container
+sweep network
+sweep volume
+rm -rf "${TMPDIR:-/tmp}"/litellm-stack-*-?????? 2>/dev/null
 log "cleanup: done"
 exit 0

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import type { LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { PROJECT } from "../../config";
+import { ensureBuilt } from "../build";
 import { STREAM, type Command } from "../command";
 import { CliError, EXIT, log } from "../report";
 import { openStack, pulumiExecutable } from "../workspace";
@@ -80,6 +81,7 @@ keys. Objects made outside the stack stay in the kept database. To pause a gatew
 keys, use npm run stop / npm run start instead.`,
   flags: {},
   async run(target) {
+    await ensureBuilt();
     const stack = await openStack(target, { create: false });
     const plan = planData(await stack.outputs());
     if (plan.kind === "none") {

@@ -1,3 +1,4 @@
+import { ensureBuilt } from "../build";
 import { STREAM, type Command } from "../command";
 import { EXIT } from "../report";
 import { openStack } from "../workspace";
@@ -17,6 +18,7 @@ creates. The stack is created on first use, as with up.`,
     },
   },
   async run(target, flags) {
+    await ensureBuilt();
     const stack = await openStack(target, { create: true });
     await stack.preview({
       ...STREAM,

@@ -1,3 +1,4 @@
+import { ensureBuilt } from "../build";
 import { STREAM, type Command } from "../command";
 import { logTail, stackContainers } from "../docker";
 import { ensureImages } from "../images";
@@ -44,6 +45,7 @@ is not healthy, the last lines of its log are printed.`,
     },
   },
   async run(target, flags) {
+    await ensureBuilt();
     const stack = await openStack(target, { create: true });
     await ensureImages(stack);
     try {

@@ -1,43 +1,44 @@
 /**
  * The three dynamic providers, as module-level singletons (one serialization per kind).
  *
- * Each method is a one-line shim that loads the implementation (`impl/`) *by path at run time*
- * and delegates to it. Pulumi serializes a provider's closure into every resource's state
+ * Each method is a one-line shim that loads the implementation *by package name at run time*,
+ * `litellm-stack/admin-impl` (the compiled `impl/` in `dist/`, see package.json `exports`), and
+ * delegates to it. Pulumi serializes a provider's closure into every resource's state
  * (`__provider`), and local modules would be captured by value (client, zod schemas and all);
- * with the shim only `loadAdminImpl` travels, so `__provider` stays around 2 KB and holds no
- * secret (the admin URL and key are resource inputs). Tradeoff: refresh and destroy run the
- * implementation of the current checkout, not the one that created the resource, so
- * `impl/` must keep reading the output shapes of older state (see docs/admin-resources.md).
+ * with the shim only `loadAdminImpl` travels, so `__provider` stays around 2 KB, holds no secret
+ * (the admin URL and key are resource inputs) and no path of the checkout. Tradeoff: refresh and
+ * destroy run the implementation installed next to the working directory, not the one that
+ * created the resource, so `impl/` must keep reading the output shapes of older state (see
+ * docs/admin-resources.md).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Impl from "./impl";
 
+/* eslint-disable @typescript-eslint/no-require-imports -- serialized: no imports, only require */
 /**
- * Loads `components/admin/impl` (its `index.ts`) relative to the working directory (the Pulumi project root,
- * where the engine starts the dynamic-provider process), or from `LITELLM_ADMIN_IMPL`. Registers
- * ts-node (transpile only) when no `.ts` loader is active, as in the provider process.
+ * Loads the compiled implementation as the package `litellm-stack` (subpath `admin-impl`),
+ * resolved from the working directory, where the engine starts the dynamic-provider host: in
+ * this checkout Node's package self-reference finds `dist/`, in a project that uses the
+ * components it is `node_modules/litellm-stack`. Plain JavaScript, so no TypeScript loader.
  */
 export function loadAdminImpl(): typeof Impl {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const path = require("path") as typeof import("path");
   const root = process.cwd();
-  const file = process.env["LITELLM_ADMIN_IMPL"] ?? path.join(root, "components", "admin", "impl");
-  if (require.extensions[".ts"] === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(require.resolve("ts-node", { paths: [root] })).register({
-      transpileOnly: true,
-      compilerOptions: { module: "commonjs" },
-    });
-  }
+  const from = (require("module") as typeof import("module")).createRequire(
+    path.join(root, "package.json"),
+  );
+  let file: string;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(file) as typeof Impl;
+    file = from.resolve("litellm-stack/admin-impl");
   } catch (err) {
     throw new Error(
-      `Cannot load the LiteLLM admin implementation from ${file}: run Pulumi from the project root or set LITELLM_ADMIN_IMPL (${(err as Error).message})`,
+      `Cannot load the LiteLLM admin implementation: the package litellm-stack (litellm-stack/admin-impl) cannot be resolved from ${root}. Fix: run \`npm run build\` in the litellm-stack checkout, or install litellm-stack in the project that uses its components (${String((err as Error).message).split("\n")[0]})`,
+      { cause: err },
     );
   }
+  return from(file) as typeof Impl;
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the engine hands over untyped bags */
 

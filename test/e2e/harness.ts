@@ -1,24 +1,41 @@
 /**
- * Shared helpers of the end-to-end suite: real Pulumi CLI runs through scripts/pulumi.sh (the
- * project's toolchain, backend and passphrase handling) and real Docker commands.
+ * Shared helpers of the end-to-end suite. Every test stack lives in a temporary directory of its
+ * own: a file backend, its Pulumi.<stack>.yaml and passphrase, never the user's `.pulumi-state`
+ * or a tracked file. Its gateway gets a free host port, so two suites can run at once. Stack
+ * commands run as users run them (scripts/cli.sh, the program behind `npm run up` etc.);
+ * results are read through the Automation API (outputs, config, change summaries, engine
+ * events), not from printed text, except where the printed text is the contract.
  */
 import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+import type { DestroyResult, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { describe, it } from "vitest";
-import { stackNames } from "../../components/naming";
+import { PROJECT } from "../../config";
+import { stackNames, type StackNames } from "../../components/naming";
+import { ensureBuilt } from "../../cli/build";
+import { openStack, pulumiExecutable } from "../../cli/workspace";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
 
-/** Label put on every Docker object an end-to-end test creates, so cleanup can find it. */
+/** Label put on every Docker object an end-to-end test creates outside a stack. */
 export const TEST_LABEL = "litellm-stack.test";
+
+/**
+ * Every test stack's name starts with this, and so does its `litellm-stack.stack` label: what
+ * scripts/e2e-cleanup.sh sweeps after a crashed run.
+ */
+export const E2E_STACK_PREFIX = "e2e-";
 
 /** Passphrase of the stacks the tests create (their secrets are test values). */
 export const TEST_PASSPHRASE = "litellm-stack-e2e";
 
-/** The local Postgres image built by `npm run images`. */
-export { POSTGRES_IMAGE } from "../gateway/real-litellm";
+/** The local images built by `npm run images`. */
+export { LITELLM_IMAGE, POSTGRES_IMAGE } from "../gateway/real-litellm";
 
 export interface RunResult {
   code: number;
@@ -30,145 +47,290 @@ export interface RunResult {
 export function run(
   file: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = execFile(
+    execFile(
       file,
       args,
-      {
-        cwd: options.cwd ?? ROOT,
-        env: options.env ?? process.env,
-        maxBuffer: 64 * 1024 * 1024,
-      },
+      { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
         resolve({ code, stdout, stderr });
       },
     );
-    if (options.input !== undefined) {
-      child.stdin?.end(options.input);
-    }
   });
 }
 
-/** Runs `pulumi <args>` with the project's toolchain and settings; `cwd` is the Pulumi project. */
-export function pulumi(
-  args: readonly string[],
-  options: { project?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
-): Promise<RunResult> {
-  const project = options.project ?? ROOT;
-  return run("bash", [path.join(ROOT, "scripts/pulumi.sh"), "-C", project, ...args], {
-    env: pulumiEnv(options.env),
-    ...(options.input === undefined ? {} : { input: options.input }),
-  });
-}
-
-/** Like {@link pulumi} but throws with the command's output when it exits non-zero. */
-export async function pulumiOk(
-  args: readonly string[],
-  options: { project?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
-): Promise<string> {
-  const result = await pulumi(args, options);
-  if (result.code !== 0) {
-    throw new Error(
-      `pulumi ${args.join(" ")} exited ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
-    );
+/**
+ * The Pulumi CLI and plugin settings of this checkout (scripts/toolchain-env.sh), put into this
+ * process's env once so the Automation API finds them even when vitest runs without `npm test`.
+ */
+export function useToolchainEnv(): void {
+  if (process.env["PULUMI_CLI"] !== undefined && process.env["PULUMI_CLI"] !== "") {
+    return;
   }
-  return result.stdout;
+  const result = spawnSync(
+    "bash",
+    [
+      "-c",
+      '. scripts/lib.sh && . scripts/toolchain-env.sh && pulumi_toolchain_env >/dev/null 2>&1 && printf "%s\\n%s\\n%s" "$PULUMI_CLI" "${PULUMI_HOME:-}" "$PATH"',
+    ],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  const [cli, home, pathVar] = result.stdout.split("\n");
+  if (result.status !== 0 || cli === undefined || cli === "") {
+    return;
+  }
+  process.env["PULUMI_CLI"] = cli;
+  process.env["PATH"] = pathVar ?? process.env["PATH"];
+  process.env["PULUMI_SKIP_UPDATE_CHECK"] = "true";
+  process.env["PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK"] = "true";
+  if (home !== undefined && home !== "") {
+    process.env["PULUMI_HOME"] = home;
+    process.env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true";
+    process.env["PULUMI_IGNORE_AMBIENT_PLUGINS"] = "true";
+  }
 }
 
-/** The env every test-run Pulumi command gets (test passphrase, no passphrase file). */
-export function pulumiEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
+/** A free TCP port on 127.0.0.1 (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address !== null
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** A short unique suffix for names of stacks and Docker objects. */
+export function uniqueSuffix(): string {
+  return randomBytes(3).toString("hex");
+}
+
+/** A config value for {@link TestStack.setConfig}: plaintext, or `{ secret }`. */
+export type ConfigEntry = string | { secret: string };
+
+/** A resource step a preview would take (anything but `same`). */
+export interface Change {
+  /** The step, e.g. `create`, `update`, `replace`, `delete`. */
+  op: string;
+  /** The resource's URN. */
+  urn: string;
+  /** The resource's name (the URN's last segment). */
+  name: string;
+}
+
+/** One test stack in its own temporary backend and config directory. */
+export interface TestStack {
+  /** Stack name (unique per run). */
+  name: string;
+  /** Docker names of its objects. */
+  names: StackNames;
+  /** The free host port its gateway is published on (config hostPort). */
+  port: number;
+  /** `http://127.0.0.1:<port>`. */
+  baseUrl: string;
+  /** The Automation API stack. */
+  stack: Stack;
+  /** Env of every Pulumi run on it: its backend and passphrase. */
+  env: Record<string, string>;
+  /** Directory of its Pulumi.<stack>.yaml. */
+  configDir: string;
+  /** Runs a stack command (`npm run <verb>`'s program) on it. */
+  cli(verb: string, args?: readonly string[]): Promise<RunResult>;
+  /** Sets config keys of this project (`--path` keys allowed), plaintext or secret. */
+  setConfig(entries: Record<string, ConfigEntry>): Promise<void>;
+  /** Removes config keys of this project. */
+  removeConfig(keys: readonly string[]): Promise<void>;
+  /** A stack output's value (secrets decrypted). */
+  output<T = unknown>(name: string): Promise<T>;
+  /** What `preview --refresh` would change (empty: no drift, nothing to do). */
+  changes(): Promise<Change[]>;
+  /** The raw state file of the backend (secrets as ciphertext, as stored). */
+  rawState(): string;
+  /** Unprotects and destroys every resource (the data volume too, unless it is retained). */
+  destroy(): Promise<DestroyResult>;
+  /** Destroys the stack (unprotected), removes it and its temporary directory and sweeps Docker. */
+  remove(): Promise<void>;
+}
+
+/** Options of {@link createTestStack}. */
+export interface TestStackOptions {
+  /** The Pulumi project. Default: this project. */
+  project?: string;
+  /** Initial config (keys of this project; `--path` keys allowed). */
+  config?: Record<string, ConfigEntry>;
+  /** Give the gateway a free host port (config hostPort). Default true for this project. */
+  port?: boolean;
+}
+
+/** Creates a stack named `e2e-<prefix>-<random>` in a fresh temporary backend. */
+export async function createTestStack(
+  prefix: string,
+  options: TestStackOptions = {},
+): Promise<TestStack> {
+  useToolchainEnv();
+  await ensureBuilt();
+  const name = `${E2E_STACK_PREFIX}${prefix}-${uniqueSuffix()}`;
+  const dir = mkdtempSync(path.join(tmpdir(), `litellm-stack-${prefix}-`));
+  const stateDir = path.join(dir, "state");
+  const configDir = path.join(dir, "config");
+  const env = {
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
     PULUMI_CONFIG_PASSPHRASE_FILE: "",
-    ...extra,
+  };
+  const project = options.project;
+  const stack = await openStack({ stack: name, configDir, env, project }, { create: true });
+  // This project or a copy of it: its keys are qualified and its gateway needs a port.
+  const own = (await stack.workspace.projectSettings()).name === PROJECT;
+  const port = own && options.port !== false ? await freePort() : 0;
+  const qualify = (key: string): string => (own ? `${PROJECT}:${key}` : key);
+  const setConfig = async (entries: Record<string, ConfigEntry>): Promise<void> => {
+    for (const [key, entry] of Object.entries(entries)) {
+      const value =
+        typeof entry === "string" ? { value: entry } : { value: entry.secret, secret: true };
+      await stack.setConfig(qualify(key), value, key.includes("[") || key.includes("."));
+    }
+  };
+  if (port !== 0) {
+    await setConfig({ hostPort: String(port) });
+  }
+  await setConfig(options.config ?? {});
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const cliEnv = { ...process.env, ...env, LITELLM_STACK_SKIP_SETUP: "1" };
+  return {
+    name,
+    names: stackNames(name),
+    port,
+    baseUrl,
+    stack,
+    env,
+    configDir,
+    cli: (verb, args = []) =>
+      run(
+        "bash",
+        [
+          path.join(ROOT, "scripts/cli.sh"),
+          verb,
+          "--stack",
+          name,
+          "--config-dir",
+          configDir,
+          ...args,
+        ],
+        { env: cliEnv },
+      ),
+    setConfig,
+    removeConfig: async (keys) => {
+      for (const key of keys) {
+        await stack.removeConfig(qualify(key), key.includes("[") || key.includes("."));
+      }
+    },
+    output: async <T>(output: string) => (await stack.outputs())[output]?.value as T,
+    changes: () => changes(stack),
+    rawState: () => {
+      const stacks = path.join(stateDir, ".pulumi", "stacks");
+      const projectDir = readdirSync(stacks).find((p) =>
+        existsSync(path.join(stacks, p, `${name}.json`)),
+      );
+      if (projectDir === undefined) {
+        throw new Error(`no state file for stack ${name} under ${stacks}`);
+      }
+      return readFileSync(path.join(stacks, projectDir, `${name}.json`), "utf8");
+    },
+    destroy: async () => {
+      const unprotect = await run(
+        pulumiExecutable(stack),
+        ["state", "unprotect", "--all", "--yes", "--non-interactive", "--stack", name],
+        { cwd: stack.workspace.workDir, env: { ...process.env, ...env } },
+      );
+      if (unprotect.code !== 0) {
+        throw new Error(`pulumi state unprotect failed: ${unprotect.stderr}`);
+      }
+      return stack.destroy();
+    },
+    remove: async function (this: TestStack) {
+      await this.destroy().catch(() => undefined);
+      await stack.workspace.removeStack(name, { force: true }).catch(() => undefined);
+      await sweepDocker(name);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
-/** Runs `npm run <verb> -- --stack <stack> <args>` (scripts/stack.sh) with the test passphrase. */
-export function stackCommand(
-  verb: "up" | "preview" | "down" | "outputs",
-  stack: string,
-  args: readonly string[] = [],
-): Promise<RunResult> {
-  return run("bash", [path.join(ROOT, "scripts/stack.sh"), verb, "--stack", stack, ...args], {
-    env: pulumiEnv(),
+/** Steps that change nothing (a refresh that found no drift reads as `same`/`refresh`). */
+const NO_CHANGE = new Set(["same", "read", "refresh"]);
+
+/** The resource steps `preview --refresh` would take, from the engine's events. */
+export async function changes(stack: Stack): Promise<Change[]> {
+  const steps: Change[] = [];
+  await stack.preview({
+    refresh: true,
+    onEvent: (event: EngineEvent) => {
+      const meta = event.resourcePreEvent?.metadata;
+      // A default provider's inputs are the stack config (the dynamic provider gets it); Pulumi
+      // does not count their updates as changes (the CLI's summary says "unchanged"), nor do we.
+      const providerUpdate =
+        meta?.type.startsWith("pulumi:providers:") === true && meta.op === "update";
+      if (meta !== undefined && !NO_CHANGE.has(meta.op) && !providerUpdate) {
+        steps.push({
+          op: meta.op,
+          urn: meta.urn,
+          name: meta.urn.slice(meta.urn.lastIndexOf("::") + 2),
+        });
+      }
+    },
   });
+  return steps;
 }
 
-/** A stack output with secrets shown (`pulumi stack output NAME --show-secrets`), trimmed. */
-export async function stackOutput(
-  name: string,
-  stack: string,
-  options: { project?: string } = {},
-): Promise<string> {
-  return (
-    await pulumiOk(["stack", "output", name, "--show-secrets", "--stack", stack], options)
-  ).trim();
+/** Removes every container, network and volume labelled with the stack's name. */
+export async function sweepDocker(stack: string): Promise<void> {
+  const filter = `label=litellm-stack.stack=${stack}`;
+  const ids = async (args: string[]) =>
+    (await run("docker", args)).stdout.split("\n").filter((id) => id !== "");
+  const containers = await ids(["ps", "-aq", "--filter", filter]);
+  if (containers.length > 0) {
+    await run("docker", ["rm", "-f", ...containers]);
+  }
+  const networks = await ids(["network", "ls", "-q", "--filter", filter]);
+  if (networks.length > 0) {
+    await run("docker", ["network", "rm", ...networks]);
+  }
+  const volumes = await ids(["volume", "ls", "-q", "--filter", filter]);
+  if (volumes.length > 0) {
+    await run("docker", ["volume", "rm", "-f", ...volumes]);
+  }
 }
 
 /**
- * The generated passwords of a stack (every RandomPassword's `result`), by resource name, read
- * from `pulumi stack export --show-secrets`: what the secret checks look for.
+ * The generated passwords of a stack (every RandomPassword's `result`), by resource name, from
+ * its decrypted state: what the secret checks look for.
  */
-export async function generatedPasswords(
-  stack: string,
-  options: { project?: string } = {},
-): Promise<Map<string, string>> {
-  const exported = JSON.parse(
-    await pulumiOk(["stack", "export", "--show-secrets", "--stack", stack], options),
-  ) as {
-    deployment: { resources: { urn: string; type: string; outputs?: Record<string, unknown> }[] };
+export async function generatedPasswords(stack: Stack): Promise<Map<string, string>> {
+  const deployment = (await stack.exportStack()).deployment as {
+    resources?: { urn: string; type: string; outputs?: Record<string, unknown> }[];
   };
   const passwords = new Map<string, string>();
-  for (const r of exported.deployment.resources) {
-    if (r.type !== "random:index/randomPassword:RandomPassword") {
-      continue;
+  for (const r of deployment.resources ?? []) {
+    if (r.type === "random:index/randomPassword:RandomPassword") {
+      const result = r.outputs?.["result"];
+      const value =
+        typeof result === "string"
+          ? result
+          : (JSON.parse((result as { plaintext?: string }).plaintext ?? '""') as string);
+      passwords.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), value);
     }
-    const result = r.outputs?.["result"] as { plaintext?: string } | string;
-    const value =
-      typeof result === "string" ? result : (JSON.parse(result.plaintext ?? '""') as string);
-    passwords.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), value);
   }
   return passwords;
-}
-
-/** `pulumi preview --refresh --expect-no-changes`: the result, for asserting code 0 or drift. */
-export function previewNoChanges(
-  stack: string,
-  options: { project?: string; extra?: readonly string[] } = {},
-): Promise<RunResult> {
-  return pulumi(
-    ["preview", "--refresh", "--expect-no-changes", ...(options.extra ?? []), "--stack", stack],
-    options.project === undefined ? {} : { project: options.project },
-  );
-}
-
-/**
- * Removes a test stack and everything it made, whatever state it is in: unprotects and destroys
- * it, removes it, then sweeps Docker objects labelled with the stack name.
- */
-export async function removeStack(
-  stack: string,
-  options: { project?: string } = {},
-): Promise<void> {
-  await pulumi(["state", "unprotect", "--all", "--yes", "--stack", stack], options);
-  await pulumi(["destroy", "--yes", "--stack", stack], options);
-  await pulumi(["stack", "rm", "--yes", "--force", stack], options);
-  const ids = (
-    await run("docker", ["ps", "-aq", "--filter", `label=litellm-stack.stack=${stack}`])
-  ).stdout
-    .split("\n")
-    .filter((id) => id !== "");
-  if (ids.length > 0) {
-    await run("docker", ["rm", "-f", ...ids]);
-  }
-  const names = stackNames(stack);
-  await run("docker", ["volume", "rm", "-f", names.volume]);
-  await run("docker", ["network", "rm", names.network]);
 }
 
 /** A JSON call to a gateway's admin API with a bearer key. */
@@ -185,10 +347,13 @@ export async function adminApi(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  return {
-    status: res.status,
-    body: (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>,
-  };
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
+  } catch {
+    parsed = { text };
+  }
+  return { status: res.status, body: parsed };
 }
 
 /** Runs `docker <args>` and returns stdout; throws on a non-zero exit. */
@@ -209,13 +374,14 @@ export async function inspect(
   if (result.code !== 0) {
     return undefined;
   }
-  const parsed = JSON.parse(result.stdout) as Record<string, unknown>[];
-  return parsed[0];
+  return (JSON.parse(result.stdout) as Record<string, unknown>[])[0];
 }
 
-/** A short unique suffix for names of stacks and Docker objects. */
-export function uniqueSuffix(): string {
-  return randomBytes(3).toString("hex");
+/** The container's health status, or undefined when it is gone or has no healthcheck. */
+export async function health(container: string): Promise<string | undefined> {
+  const state = (await inspect("container", container))?.["State"] as
+    { Health?: { Status: string } } | undefined;
+  return state?.Health?.Status;
 }
 
 /** Why the end-to-end suite cannot run here, or undefined when it can (checked synchronously). */
@@ -258,4 +424,48 @@ export function describeE2E(name: string, images: readonly string[], body: () =>
   } else {
     describe.skip(`${name} (skipped: ${reason})`, body);
   }
+}
+
+/** A test stack after a successful `npm run up`, with that run's result. */
+export interface DeployedStack extends TestStack {
+  /** The first `up` (exit code 0 asserted), for checks on what it printed. */
+  up: RunResult;
+}
+
+/** Creates a test stack and runs `npm run up` on it; throws with the output when it fails. */
+export async function deployTestStack(
+  prefix: string,
+  options: TestStackOptions = {},
+): Promise<DeployedStack> {
+  const test = await createTestStack(prefix, options);
+  const up = await test.cli("up");
+  if (up.code !== 0) {
+    await test.remove();
+    throw new Error(`npm run up of ${test.name} exited ${up.code}\n${up.stdout}\n${up.stderr}`);
+  }
+  return { ...test, up };
+}
+
+/**
+ * A vitest fixture (`test.extend({ name: deployedFixture(…) })`) deploying one stack per test
+ * file, on first use, and removing it after the file: the one shared set-up of a suite.
+ */
+export function deployedFixture(
+  prefix: string,
+  options: TestStackOptions = {},
+): [
+  (context: object, use: (stack: DeployedStack) => Promise<void>) => Promise<void>,
+  { scope: "file" },
+] {
+  return [
+    async ({}, use) => {
+      const deployed = await deployTestStack(prefix, options);
+      try {
+        await use(deployed);
+      } finally {
+        await deployed.remove();
+      }
+    },
+    { scope: "file" },
+  ];
 }

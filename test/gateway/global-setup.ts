@@ -1,8 +1,9 @@
 /**
  * Global set-up of the contract suite: one real LiteLLM gateway (with its Postgres) for all its
- * files, handed to them with `inject("gateway")`; removed at the end.
+ * files, handed to them with `inject("gateway")`; removed at the end. Builds dist/ first.
  */
 import type { TestProject } from "vitest/node";
+import { ensureBuilt } from "../../cli/build";
 import { startRealGateway } from "./real-litellm";
 
 declare module "vitest" {
@@ -13,6 +14,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The serialization tests run the providers as Pulumi does, from the compiled dist/.
+  await ensureBuilt();
   const gateway = await startRealGateway({ label: "contract" });
   project.provide("gateway", {
     url: gateway.url,
