@@ -3,7 +3,7 @@
  * SDK (from the run request here, not from PULUMI_CONFIG_SECRET_KEYS), so a master key stored in
  * plaintext is refused and the same key set as a secret is accepted.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
@@ -12,6 +12,7 @@ import { litellmStackProgram } from "../../program";
 import {
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
+  ROOT,
   TEST_PASSPHRASE,
   describeE2E,
   uniqueSuffix,
@@ -25,6 +26,8 @@ async function inlineStack(): Promise<Stack> {
   useToolchainEnv();
   const dir = mkdtempSync(path.join(tmpdir(), "litellm-stack-inline-"));
   dirs.push(dir);
+  // The engine starts the dynamic-provider host in the work dir: it needs @pulumi/pulumi there.
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   return LocalWorkspace.createStack(
     {
       stackName: `e2e-inline-${uniqueSuffix()}`,

@@ -23,6 +23,7 @@ function copyProject(): string {
   const project = mkdtempSync(path.join(tmpdir(), "litellm-stack-upgrade-"));
   for (const entry of [
     "index.ts",
+    "program.ts",
     "config.ts",
     "components",
     "Pulumi.yaml",
