@@ -3,7 +3,17 @@
  * with a stand-in `pulumi` on PATH and an empty toolchain cache.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -37,7 +47,35 @@ function run(dir: string, env: NodeJS.ProcessEnv) {
   });
 }
 
-const basePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/**
+ * A PATH with the system's tools but no `pulumi`, wherever one is installed on this machine:
+ * one directory of links to every executable of the usual directories except `pulumi`.
+ */
+function pathWithoutPulumi(): string {
+  const bin = mkdtempSync(path.join(scratch, "system-bin-"));
+  for (const dir of [
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+  ]) {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry !== "pulumi" && !existsSync(path.join(bin, entry))) {
+        symlinkSync(path.join(dir, entry), path.join(bin, entry));
+      }
+    }
+  }
+  return bin;
+}
+const basePath = pathWithoutPulumi();
 
 describe("npm run pulumi without a built toolchain", () => {
   it("uses the pulumi on PATH with the project's backend, a generated 0600 passphrase file and no update checks", () => {

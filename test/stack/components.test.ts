@@ -222,13 +222,18 @@ describe("LiteLlmStack children", () => {
     expect(await pulumi.isSecret(stack.masterKey as pulumi.Output<string>)).toBe(true);
   });
 
-  it("records the salt key's hash in a SaltGuard the gateway depends on", async () => {
+  // That the gateway waits for the guard (a refused salt change stops before the container) is
+  // proved end to end: test/e2e/stack.test.ts "refuses a salt key change before changing anything".
+  it("records the salt key's hash (secret) in a SaltGuard whose serialized provider holds no salt", async () => {
     const { mine } = await build("k");
-    const guard = mine.find((r) => r.type === "pulumi-nodejs:dynamic/litellm:SaltGuard");
-    expect(secretValue(guard?.inputs["saltHash"])).toMatch(/^[a-f0-9]{64}$/);
-    expect(guard?.inputs["allowChange"]).toBe(false);
-    expect(JSON.stringify(guard?.inputs["__provider"] ?? "")).not.toContain(
-      "generated-k-gateway-salt-key",
-    );
+    const guards = mine.filter((r) => r.type === "pulumi-nodejs:dynamic/litellm:SaltGuard");
+    expect(guards).toHaveLength(1);
+    const guard = guards[0]!;
+    expect(secretValue(guard.inputs["saltHash"])).toMatch(/^[a-f0-9]{64}$/);
+    expect(guard.inputs["allowChange"]).toBe(false);
+    const provider = guard.inputs["__provider"];
+    expect(typeof provider).toBe("string");
+    expect((provider as string).length).toBeGreaterThan(100);
+    expect(provider).not.toContain("generated-k-gateway-salt-key");
   });
 });

@@ -7,19 +7,23 @@ const base = {
   saltKey: "litellm-stack:saltKey",
 };
 
+const check = (olds: unknown, news: typeof base & { saltHash: string }) => {
+  if (provider.check === undefined || provider.diff === undefined) {
+    throw new Error("the SaltGuard provider has no check or diff");
+  }
+  return provider.check(olds as never, news);
+};
+
 describe("SaltGuard provider", () => {
-  it("accepts the first salt and an unchanged one", async () => {
+  it("accepts the first salt and an unchanged one, without failures", async () => {
     const news = { ...base, saltHash: "aaa" };
-    expect((await provider.check?.(undefined as never, news))?.failures).toBeUndefined();
-    expect((await provider.check?.({ ...base, saltHash: "aaa" }, news))?.failures).toBeUndefined();
+    expect(await check(undefined, news)).toEqual({ inputs: news });
+    expect(await check({ ...base, saltHash: "aaa" }, news)).toEqual({ inputs: news });
   });
 
   it("refuses a changed salt with an explanation and the fixes", async () => {
-    const result = await provider.check?.(
-      { ...base, saltHash: "aaa" },
-      { ...base, saltHash: "bbb" },
-    );
-    expect(result?.failures).toEqual([
+    const result = await check({ ...base, saltHash: "aaa" }, { ...base, saltHash: "bbb" });
+    expect(result.failures).toEqual([
       {
         property: "saltHash",
         reason:
@@ -29,21 +33,23 @@ describe("SaltGuard provider", () => {
   });
 
   it("lets an acknowledged change through", async () => {
-    const result = await provider.check?.(
-      { ...base, saltHash: "aaa" },
-      { ...base, saltHash: "bbb", allowChange: true },
-    );
-    expect(result?.failures).toBeUndefined();
+    const news = { ...base, saltHash: "bbb", allowChange: true };
+    expect(await check({ ...base, saltHash: "aaa" }, news)).toEqual({ inputs: news });
   });
 
   it("records the hash on create and update", async () => {
     const created = await provider.create({ ...base, saltHash: "aaa" });
-    expect(created.outs?.saltHash).toBe("aaa");
-    const diff = await provider.diff?.(
-      created.id,
-      { ...base, saltHash: "aaa" },
-      { ...base, saltHash: "bbb" },
-    );
-    expect(diff?.changes).toBe(true);
+    expect(created).toEqual({ id: "litellm-salt-guard", outs: { ...base, saltHash: "aaa" } });
+    const diff = provider.diff!;
+    expect(
+      await diff(created.id, { ...base, saltHash: "aaa" }, { ...base, saltHash: "bbb" }),
+    ).toEqual({
+      changes: true,
+    });
+    expect(
+      await diff(created.id, { ...base, saltHash: "aaa" }, { ...base, saltHash: "aaa" }),
+    ).toEqual({
+      changes: false,
+    });
   });
 });
