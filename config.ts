@@ -275,6 +275,7 @@ function parseContents(
       name: cred.name,
       provider: cred.provider,
       values: pulumi.secret(cred.values),
+      ...(cred.adopt === true ? { adopt: true } : {}),
     })),
     models: parsed.data.models,
     keys: parsed.data.keys,

@@ -7,6 +7,11 @@
  * raw key, deterministic model id, unique credential name). A caller can veto a retry for a
  * response it recognises as final (`noRetryWhen`, e.g. LiteLLM's duplicate-id 500). undici's
  * RetryAgent decides on the status alone and cannot read the body, so the loop is ours.
+ *
+ * Secrets: every error text, error body and log line is scrubbed of the master key, of the values
+ * given as `secrets` (or later with `addSecrets`, e.g. a credential's values), in the forms an
+ * echo may take (JSON- or Python-repr-escaped, URL-encoded, a URL's user info and query values),
+ * and of anything that looks like an `sk-` key.
  */
 import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici";
 
@@ -27,7 +32,9 @@ export class LiteLlmApiError extends Error {
     super(
       status === 0
         ? `LiteLLM admin API ${method} ${path} failed: ${bodyExcerpt}`
-        : `LiteLLM admin API ${method} ${path} failed with HTTP ${status}: ${bodyExcerpt}`,
+        : status < 300
+          ? `LiteLLM admin API ${method} ${path} failed (HTTP ${status} with an error body): ${bodyExcerpt}`
+          : `LiteLLM admin API ${method} ${path} failed with HTTP ${status}: ${bodyExcerpt}`,
     );
   }
 }
@@ -44,8 +51,13 @@ export interface AdminClientOptions {
   maxAttempts?: number;
   /** First backoff delay in milliseconds; doubles per attempt, capped at 5 s. @default 250 */
   backoffMs?: number;
-  /** Receives progress lines (retries, readiness). Never receives a secret. */
+  /** Receives progress lines (retries, readiness), scrubbed like the errors. */
   log?: (message: string) => void;
+  /**
+   * Further secret values (provider keys, credential values…) to scrub from errors and log lines,
+   * beside the master key. @default []
+   */
+  secrets?: readonly string[];
 }
 
 /** One admin call. */
@@ -56,6 +68,11 @@ export interface AdminRequest {
   body?: unknown;
   /** Return true to stop retrying a 5xx/429 answer that is known to be final. */
   noRetryWhen?: (status: number, body: unknown) => boolean;
+  /**
+   * Return true when a 2xx body is an error payload (LiteLLM returns some errors with HTTP 200):
+   * the call then throws a redacted {@link LiteLlmApiError} with that status, without retrying.
+   */
+  errorBody?: (body: unknown) => boolean;
   /** Sends no Authorization header (public routes). */
   anonymous?: boolean;
 }
@@ -89,13 +106,54 @@ export function isSecretFieldName(name: string): boolean {
   return lower.split(/[_\-.]/).some((s) => SECRET_SEGMENTS.has(s)) || lower.includes("secret");
 }
 
-/** Replaces `sk-…` looking strings and any of `extra` (e.g. the master key) by a marker. */
-export function scrubSecrets(text: string, extra: readonly string[] = []): string {
-  let out = text;
-  for (const s of extra) {
-    if (s.length >= 4) {
-      out = out.split(s).join("[REDACTED]");
+/** Shorter values are not scrubbed (LiteLLM masks them whole; scrubbing would garble text). */
+const MIN_SECRET_LENGTH = 4;
+
+function escapedForms(s: string): string[] {
+  const json = JSON.stringify(s).slice(1, -1);
+  const pyRepr = s.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+  const forms = [s, json, pyRepr, JSON.stringify(pyRepr).slice(1, -1)];
+  try {
+    forms.push(encodeURIComponent(s), encodeURI(s));
+  } catch {
+    // a lone surrogate cannot be URL-encoded, so it cannot be echoed that way either
+  }
+  return forms;
+}
+
+/**
+ * The strings under which `secret` may show up in an error text: as is, JSON-escaped,
+ * Python-repr-escaped, URL-encoded, and, for a URL (an `api_base` with a token), the user name,
+ * password and query values on their own. Longest first, each at least 4 characters.
+ */
+export function secretForms(secret: string): string[] {
+  const parts = [secret];
+  if (URL.canParse(secret)) {
+    const url = new URL(secret);
+    parts.push(url.username, url.password, ...url.searchParams.values());
+    for (const raw of [url.username, url.password]) {
+      try {
+        parts.push(decodeURIComponent(raw));
+      } catch {
+        // not percent-encoded text: the raw form is already listed
+      }
     }
+  }
+  const forms = new Set(parts.flatMap(escapedForms));
+  return [...forms]
+    .filter((f) => f.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Replaces every form ({@link secretForms}) of each of `secrets` (the master key, credential
+ * values…) and any `sk-…` looking string by a marker.
+ */
+export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
+  const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const f of forms) {
+    out = out.split(f).join("[REDACTED]");
   }
   return out.replace(/sk-[A-Za-z0-9_\-.*]{2,}/g, "sk-[REDACTED]");
 }
@@ -137,7 +195,8 @@ export function redactDeep(value: unknown, extra: readonly string[] = []): unkno
 
 /** Redacted, truncated excerpt of a response body for error messages. */
 export function redactBody(body: unknown, extra: readonly string[] = [], max = 400): string {
-  const text = typeof body === "string" ? body : JSON.stringify(redactJson(body));
+  // Scrub the parsed strings first (an echo inside a JSON string is escaped once more in the text).
+  const text = typeof body === "string" ? body : JSON.stringify(redactDeep(body, extra));
   const scrubbed = scrubSecrets(text ?? "", extra);
   return scrubbed.length > max ? `${scrubbed.slice(0, max)}…` : scrubbed;
 }
@@ -163,6 +222,8 @@ function isTransportError(err: unknown): boolean {
 export class AdminClient {
   readonly baseUrl: string;
   readonly #masterKey: string;
+  /** Values scrubbed from errors and logs: the master key first, then the added secrets. */
+  readonly #secrets: string[];
   readonly #timeoutMs: number;
   readonly #maxAttempts: number;
   readonly #backoffMs: number;
@@ -172,16 +233,30 @@ export class AdminClient {
   constructor(options: AdminClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.#masterKey = options.masterKey;
+    this.#secrets = [options.masterKey, ...(options.secrets ?? [])];
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.#backoffMs = options.backoffMs ?? 250;
-    this.#log = options.log ?? (() => undefined);
+    const log = options.log ?? (() => undefined);
+    this.#log = (message) => log(scrubSecrets(message, this.#secrets));
     this.#dispatcher = new Agent({
       connect: { timeout: this.#timeoutMs },
       headersTimeout: this.#timeoutMs,
       bodyTimeout: this.#timeoutMs,
       keepAliveTimeout: 1_000,
     });
+  }
+
+  /**
+   * Adds values to scrub from this client's errors and log lines from now on (a credential's
+   * values before the calls that carry them). Non-strings are ignored.
+   */
+  addSecrets(values: Iterable<unknown>): void {
+    for (const v of values) {
+      if (typeof v === "string" && !this.#secrets.includes(v)) {
+        this.#secrets.push(v);
+      }
+    }
   }
 
   /** Closes the connection pool. */
@@ -218,6 +293,9 @@ export class AdminClient {
         continue;
       }
       if (status >= 200 && status < 300) {
+        if (req.errorBody?.(body) === true) {
+          throw this.#error(req, status, body);
+        }
         return { status, body: body as T };
       }
       lastError = this.#error(req, status, body);
@@ -264,7 +342,7 @@ export class AdminClient {
           "GET",
           "/health/readiness",
           0,
-          `not ready after ${timeoutMs} ms (last: ${scrubSecrets(last, [this.#masterKey])})`,
+          `not ready after ${timeoutMs} ms (last: ${scrubSecrets(last, this.#secrets)})`,
         );
       }
       this.#log(`Waiting for LiteLLM at ${this.baseUrl} (${last})`);
@@ -307,7 +385,7 @@ export class AdminClient {
   }
 
   #safePath(path: string): string {
-    return scrubSecrets(path, [this.#masterKey]);
+    return scrubSecrets(path, this.#secrets);
   }
 
   #error(req: AdminRequest, status: number, body: unknown): LiteLlmApiError {
@@ -315,8 +393,8 @@ export class AdminClient {
       req.method,
       this.#safePath(req.path.split("?")[0] ?? req.path),
       status,
-      redactBody(body, [this.#masterKey]),
-      status === 0 ? undefined : redactDeep(body, [this.#masterKey]),
+      redactBody(body, this.#secrets),
+      status === 0 ? undefined : redactDeep(body, this.#secrets),
     );
   }
 }

@@ -34,6 +34,12 @@ export const credentialConfigSchema = z.object({
   values: z
     .record(z.string(), z.string({ error: "values must map names to strings" }))
     .refine((v) => Object.keys(v).length > 0, "values must not be empty"),
+  /**
+   * Take over a credential of this name that exists on the gateway but was not created by this
+   * stack (e.g. made in the UI): its values are overwritten and destroy deletes it. Unset, the
+   * deployment fails on such a name. @default false
+   */
+  adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
 });
 
 /** One model alias (a LiteLLM deployment). */

@@ -14,6 +14,8 @@ export interface CredentialSpec {
   provider: string;
   /** Credential values (`api_key`, `api_base`, …); stored as secrets. */
   values: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Take over an existing credential of this name this stack did not create. @default false */
+  adopt?: boolean;
 }
 
 /** Arguments of {@link GatewayContents}. */
@@ -81,7 +83,13 @@ export class GatewayContents extends pulumi.ComponentResource {
     for (const c of args.credentials ?? []) {
       this.credentials[c.name] = new ProviderCredential(
         childName(name, "credential", c.name),
-        { ...conn, name: c.name, provider: c.provider, values: c.values },
+        {
+          ...conn,
+          name: c.name,
+          provider: c.provider,
+          values: c.values,
+          ...(c.adopt === true ? { adopt: true } : {}),
+        },
         base,
       );
     }

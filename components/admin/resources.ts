@@ -29,6 +29,20 @@ export interface ProviderCredentialArgs extends AdminConnectionArgs {
    * updates in place; dropping a key replaces the credential (delete first: same name).
    */
   values: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Take over a credential of this name that already exists on the gateway and was not created
+   * by this stack (e.g. made in the UI): create then overwrites its values and provider, and from
+   * then on the stack manages it, so destroy deletes it. Unset, such a create fails and names the
+   * credential. Only read at create.
+   * @default false
+   */
+  adopt?: pulumi.Input<boolean>;
+  /**
+   * Owner tag written to the credential's `credential_info.pulumi_owner`; a create that finds
+   * its own tag (an earlier attempt whose response was lost) converges instead of failing.
+   * Changing it updates in place. @default `<project>/<stack>/<resource name>`
+   */
+  owner?: pulumi.Input<string>;
 }
 
 /** A LiteLLM provider credential (`/credentials`). The id is the credential name. */
@@ -41,7 +55,12 @@ export class ProviderCredential extends pulumi.dynamic.Resource {
     super(
       credentialProvider,
       name,
-      { ...args, adminKey: pulumi.secret(args.adminKey), values: pulumi.secret(args.values) },
+      {
+        ...args,
+        owner: args.owner ?? `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+        adminKey: pulumi.secret(args.adminKey),
+        values: pulumi.secret(args.values),
+      },
       { ...opts, additionalSecretOutputs: ["adminKey", "values"] },
       "litellm",
       "ProviderCredential",

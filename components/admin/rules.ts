@@ -1,6 +1,7 @@
 /**
  * Validation rules shared by the config schema, the component and the dynamic providers: provider
- * normalization (the consuming server's map), reserved key aliases, LiteLLM duration units.
+ * normalization (the consuming server's map), reserved key aliases, LiteLLM duration units, which
+ * model params LiteLLM masks and how it coerces them.
  * Plain functions and constants, no Pulumi and no zod imports.
  */
 
@@ -136,23 +137,132 @@ export const RESERVED_KEY_ALIASES: readonly string[] = ["agyn_key", "agents-serv
 /** LiteLLM durations: a number and one of s, m, h, d, w, mo (e.g. `30d`, `1mo`). */
 export const DURATION_PATTERN = /^[0-9]+(s|m|h|d|w|mo)$/;
 
-/** Parameter names that must not appear in a model's params (put them in a credential). */
-export function isSecretParamName(name: string): boolean {
-  return /(^|_)(api_key|key|secret|token|password|passwd|credentials?)($|_)/i.test(name)
-    ? name !== "litellm_credential_name"
-    : false;
+/**
+ * Name segments (after lowercasing and reading `-` as `_`) for which LiteLLM 1.108.14 masks a
+ * `litellm_params` value in `/model/info` (`_DEFAULT_SENSITIVE_PATTERNS` in
+ * `litellm/litellm_core_utils/sensitive_data_masker.py`): a masked value can never equal the
+ * desired one, so such a param would show as changed on every run.
+ */
+export const LITELLM_MASKED_PARAM_SEGMENTS: readonly string[] = [
+  "password",
+  "secret",
+  "key",
+  "token",
+  "auth",
+  "authorization",
+  "cookie",
+  "credential",
+  "credentials",
+  "access",
+  "private",
+  "certificate",
+  "fingerprint",
+  "tenancy",
+];
+
+/** Segments of names that look like secrets (`passwd` is one LiteLLM does not mask). */
+const SECRET_PARAM_SEGMENTS: readonly string[] = [
+  "key",
+  "secret",
+  "token",
+  "password",
+  "passwd",
+  "credential",
+  "credentials",
+];
+
+/**
+ * Params LiteLLM returns in clear although a segment matches: exact names it excludes
+ * (`remove_sensitive_info_from_deployment`), and any name with a `cost` segment (its
+ * `non_sensitive_overrides`, for pricing fields such as `input_cost_per_token`).
+ */
+const LITELLM_CLEAR_PARAMS: readonly string[] = [
+  "default_api_key_tpm_limit",
+  "default_api_key_rpm_limit",
+];
+
+function paramSegments(name: string): string[] {
+  return name.toLowerCase().replace(/-/g, "_").split("_");
+}
+
+function isClearParam(name: string): boolean {
+  return LITELLM_CLEAR_PARAMS.includes(name) || paramSegments(name).includes("cost");
 }
 
 /**
- * Why a model param name is refused, or undefined: `model` belongs in the target, and names that
- * look like secrets belong in a credential. `credentialHint` names the field that refers to one.
+ * The segment for which LiteLLM masks (or drops) this param in `/model/info`, or undefined when
+ * it comes back in clear.
+ */
+export function maskedParamSegment(name: string): string | undefined {
+  if (isClearParam(name)) {
+    return undefined;
+  }
+  return paramSegments(name).find((s) => LITELLM_MASKED_PARAM_SEGMENTS.includes(s));
+}
+
+/** Parameter names that must not appear in a model's params (put them in a credential). */
+export function isSecretParamName(name: string): boolean {
+  return !isClearParam(name) && paramSegments(name).some((s) => SECRET_PARAM_SEGMENTS.includes(s));
+}
+
+/**
+ * Why a model param name is refused, or undefined: `model` belongs in the target, the credential
+ * reference has its own field, names that look like secrets belong in a credential, and so do
+ * names LiteLLM masks when it reads them back (`oci_tenancy`, `x-auth-mode`): they could never
+ * be compared. `credentialHint` names the fix, e.g. "put it in a ProviderCredential and set
+ * credentialName".
  */
 export function paramNameProblem(name: string, credentialHint: string): string | undefined {
   if (name === "model") {
     return "params.model is not allowed; set target instead";
   }
+  if (name === "litellm_credential_name") {
+    return `params.litellm_credential_name is not allowed; declare the credential instead: ${credentialHint}`;
+  }
   if (isSecretParamName(name)) {
     return `params.${name} looks like a secret; ${credentialHint}`;
   }
+  const masked = maskedParamSegment(name);
+  if (masked !== undefined) {
+    return `params.${name} is masked by LiteLLM when read back (name segment "${masked}"), so it would show as changed on every run; ${credentialHint}`;
+  }
   return undefined;
+}
+
+/** Strings pydantic (lax mode) reads as booleans; LiteLLM validates `litellm_params` with it. */
+const PYDANTIC_TRUE = ["1", "on", "t", "true", "y", "yes"];
+const PYDANTIC_FALSE = ["0", "off", "f", "false", "n", "no"];
+
+/** A decimal literal as Python's int()/float() read it (sign, `_` between digits, exponent). */
+const NUMERIC_LITERAL = /^[+-]?(\d(_?\d)*)?(\.(\d(_?\d)*)?)?([eE][+-]?\d(_?\d)*)?$/;
+
+/**
+ * Whether a param value LiteLLM returns is the value the stack sent, after the coercion LiteLLM's
+ * pydantic model (`LiteLLM_Params`) applies to typed fields: `rpm: "10"` comes back `10`,
+ * `max_budget: "3"` as `3.0`, `use_in_pass_through: "yes"` as `true`, `rpm: true` as `1`.
+ * Untyped (extra) params and string fields come back as sent.
+ */
+export function sameParamValue(sent: string | number | boolean, served: unknown): boolean {
+  if (sent === served) {
+    return true;
+  }
+  if (typeof served === "number") {
+    if (typeof sent === "boolean") {
+      return Number(sent) === served;
+    }
+    if (typeof sent === "string") {
+      const s = sent.trim();
+      return /\d/.test(s) && NUMERIC_LITERAL.test(s) && Number(s.replace(/_/g, "")) === served;
+    }
+    return false;
+  }
+  if (typeof served === "boolean") {
+    if (typeof sent === "number") {
+      return sent === (served ? 1 : 0);
+    }
+    if (typeof sent === "string") {
+      return (served ? PYDANTIC_TRUE : PYDANTIC_FALSE).includes(sent.toLowerCase());
+    }
+  }
+  return false;
 }

@@ -4,7 +4,7 @@
  * a fault proxy in front of the gateway for the fault cases.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
-import { configureAdminTuning } from "../../components/admin/impl";
+import { configureAdminTuning, type ModelInputs } from "../../components/admin/impl";
 import { startFaultProxy, type FaultProxy } from "../faults/proxy";
 
 /** The contract suite's real gateway. */
@@ -83,4 +83,20 @@ export function useFaultProxy(): { proxy: FaultProxy } {
     shared.proxy.resetRequests();
   });
   return shared;
+}
+
+/** Inputs of a fresh ModelAlias on the contract gateway: a unique id and name, `mock_response`. */
+export function modelInputs(
+  name: string,
+  params: Record<string, string | number | boolean>,
+  overrides: Partial<ModelInputs> = {},
+): ModelInputs {
+  return {
+    ...conn(),
+    modelId: unique("litellm-contract-model"),
+    publicName: unique(name),
+    target: "openai/gpt-4o-mini",
+    params,
+    ...overrides,
+  };
 }

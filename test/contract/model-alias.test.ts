@@ -1,31 +1,41 @@
 /**
  * Contract of the ModelAlias provider against the real LiteLLM: create, read without a diff,
  * update of every updatable field, out-of-band changes, delete, delete of something gone, lost
- * response on create (through the fault proxy).
+ * response on create (through the fault proxy). Params LiteLLM masks or coerces are in
+ * model-params.test.ts, drift that redirects traffic or credentials in model-drift.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import { credential, model, type ModelInputs } from "../../components/admin/impl";
-import { IN_PLACE_UPDATE, admin, conn, unique, useFaultProxy, useTuning } from "./helpers";
+import {
+  IN_PLACE_UPDATE,
+  admin,
+  conn,
+  unique,
+  useFaultProxy,
+  useTuning,
+  modelInputs,
+} from "./helpers";
 
 useTuning();
 const faults = useFaultProxy();
 
-function inputs(overrides: Partial<ModelInputs> = {}): ModelInputs {
-  return {
-    ...conn(),
-    modelId: unique("litellm-contract-model"),
-    publicName: unique("Fast Model"),
-    target: "openai/gpt-4o-mini",
-    params: { temperature: 0.2, mock_response: "hello from the contract suite" },
-    ...overrides,
-  };
-}
+const inputs = (overrides: Partial<ModelInputs> = {}): ModelInputs =>
+  modelInputs(
+    "Fast Model",
+    { temperature: 0.2, mock_response: "hello from the contract suite" },
+    overrides,
+  );
 
 /** Every deployment id the gateway has (`/model/info` without a filter). */
 async function modelIds(): Promise<string[]> {
   const res = await admin("GET", "/model/info");
-  const rows = (res.body["data"] ?? []) as Array<{ model_info?: { id?: string } }>;
-  return rows.map((r) => r.model_info?.id ?? "");
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  const rows = res.body["data"] as Array<{ model_info: { id: unknown } }>;
+  expect(Array.isArray(rows)).toBe(true);
+  return rows.map((r) => {
+    expect(typeof r.model_info.id).toBe("string");
+    return r.model_info.id as string;
+  });
 }
 
 async function patchByHand(id: string, body: Record<string, unknown>): Promise<void> {
@@ -67,7 +77,7 @@ describe("ModelAlias check", () => {
 });
 
 describe("ModelAlias CRUD on the real gateway", () => {
-  it("creates a deployment under the deterministic id, answers inference, and reads back without a diff", async () => {
+  it("creates a deployment under the caller-chosen id, answers inference through it, and reads back equal to its outputs with no diff", async () => {
     const first = inputs();
     const { id, outs } = await model.create(first);
     expect(id).toBe(first.modelId);
@@ -81,14 +91,6 @@ describe("ModelAlias CRUD on the real gateway", () => {
     });
     expect(chat.status, JSON.stringify(chat.body)).toBe(200);
     expect(JSON.stringify(chat.body)).toContain("hello from the contract suite");
-  });
-
-  it("reads back numeric and boolean params without a perpetual diff", async () => {
-    const first = inputs({ params: { rpm: 10, tpm: 1000, max_retries: 2, stream: false } });
-    const { id, outs } = await model.create(first);
-    const read = await model.read(id, outs);
-    expect(read.props.params).toEqual(first.params);
-    expect((await model.diff(id, read.props, first)).changes).toBe(false);
   });
 
   it("updates the public name, target, params and credential in place, and reads them back", async () => {
@@ -123,7 +125,7 @@ describe("ModelAlias CRUD on the real gateway", () => {
     ]);
   });
 
-  it("detects a public name and target changed by hand", async () => {
+  it("reads a public name and target changed by hand, and diff reports an in-place update", async () => {
     const first = inputs();
     const { id, outs } = await model.create(first);
     await patchByHand(id, {
@@ -133,38 +135,26 @@ describe("ModelAlias CRUD on the real gateway", () => {
     const { props } = await model.read(id, outs);
     expect(props.publicName).toBe("hijacked");
     expect(props.target).toBe("openai/gpt-3.5-turbo");
-    expect((await model.diff(id, props, first)).changes).toBe(true);
+    expect(await model.diff(id, props, first)).toEqual(IN_PLACE_UPDATE);
   });
 
-  it("detects a managed param changed by hand", async () => {
+  it("reads a declared param changed by hand, and diff reports an in-place update", async () => {
     const first = inputs();
     const { id, outs } = await model.create(first);
     await patchByHand(id, { litellm_params: { temperature: 0.9 } });
     const { props } = await model.read(id, outs);
-    expect(props.params?.["temperature"]).toBe(0.9);
-    expect((await model.diff(id, props, first)).changes).toBe(true);
+    expect(props.params).toEqual({ ...first.params, temperature: 0.9 });
+    expect(await model.diff(id, props, first)).toEqual(IN_PLACE_UPDATE);
   });
 
-  it("detects an api_base added by hand (it would send the provider key to another host)", async () => {
-    const first = inputs();
-    const { id, outs } = await model.create(first);
-    const clean = await model.read(id, outs);
-    expect((await model.diff(id, clean.props, first)).changes).toBe(false);
-    await patchByHand(id, { litellm_params: { api_base: "https://collector.evil.invalid/v1" } });
-    const { props } = await model.read(id, outs);
-    expect(props.params?.["api_base"]).toBe("https://collector.evil.invalid/v1");
-    const diff = await model.diff(id, props, first);
-    expect(diff.changes).toBe(true);
-  });
-
-  it("reads a model deleted by hand as gone once the visibility grace has passed", async () => {
+  it("reads a model deleted by hand as gone once its createdAt is past the visibility grace", async () => {
     const { id, outs } = await model.create(inputs());
     expect((await admin("POST", "/model/delete", { id })).status).toBe(200);
     const old = { ...outs, createdAt: "2000-01-01T00:00:00.000Z" };
     expect((await model.read(id, old)).id).toBe("");
   });
 
-  it("deletes, then reads as gone, and tolerates a second delete", async () => {
+  it("deletes, then lists and reads it as gone, and tolerates a second delete", async () => {
     const { id, outs } = await model.create(inputs());
     await model.delete(id, outs);
     expect(await modelIds()).not.toContain(id);

@@ -1,20 +1,24 @@
 /**
  * Contract of the ProviderCredential provider against the real LiteLLM: create, read without a
  * diff, update of every updatable field, out-of-band changes, delete, delete of something gone,
- * lost response on create (through the fault proxy).
+ * ownership (a name that already exists: refused, adopted, or this create's own lost response,
+ * through the fault proxy), owner tag updates.
  */
 import { describe, expect, it } from "vitest";
 import { credential, type CredentialInputs } from "../../components/admin/impl";
 import { IN_PLACE_UPDATE, admin, conn, unique, useFaultProxy, useTuning } from "./helpers";
+import { rejection } from "../support/errors";
 
 useTuning();
 const faults = useFaultProxy();
 
 function inputs(overrides: Partial<CredentialInputs> = {}): CredentialInputs {
+  const name = overrides.name ?? unique("cred");
   return {
     ...conn(),
-    name: unique("cred"),
+    name,
     provider: "openai",
+    owner: `litellm-stack/contract/gw-credential-${name}`,
     values: { api_key: "sk-provider-secret-0001", api_base: "https://api.example.invalid/v1" },
     ...overrides,
   };
@@ -22,8 +26,44 @@ function inputs(overrides: Partial<CredentialInputs> = {}): CredentialInputs {
 
 async function credentialNames(): Promise<string[]> {
   const res = await admin("GET", "/credentials");
-  const list = (res.body["credentials"] ?? []) as Array<{ credential_name: string }>;
-  return list.map((c) => c.credential_name);
+  expect(res.status).toBe(200);
+  const list = res.body["credentials"];
+  expect(Array.isArray(list)).toBe(true);
+  return (list as Array<{ credential_name: string }>).map((c) => c.credential_name);
+}
+
+/** The credential as LiteLLM shows it (values masked). */
+async function stored(name: string): Promise<{
+  credential_info: Record<string, unknown>;
+  credential_values: Record<string, unknown>;
+}> {
+  const res = await admin("GET", `/credentials/by_name/${encodeURIComponent(name)}`);
+  expect(res.status).toBe(200);
+  return res.body as {
+    credential_info: Record<string, unknown>;
+    credential_values: Record<string, unknown>;
+  };
+}
+
+/** What an operator does in the UI or with the admin API: a credential of that name. */
+async function makeByHand(name: string, info: Record<string, unknown>): Promise<void> {
+  const res = await admin("POST", "/credentials", {
+    credential_name: name,
+    credential_info: info,
+    credential_values: {
+      api_key: "sk-made-by-hand-0001",
+      api_base: "https://hand.example.invalid",
+    },
+  });
+  expect(res.status).toBe(200);
+}
+
+/** The writes (not GETs) the fault proxy saw on /credentials: method, fault, status. */
+function writes(): unknown[][] {
+  return faults.proxy
+    .requests()
+    .filter((r) => r.path.startsWith("/credentials") && r.method !== "GET")
+    .map((r) => [r.method, r.fault, r.status]);
 }
 
 describe("ProviderCredential check", () => {
@@ -45,7 +85,7 @@ describe("ProviderCredential check", () => {
     }
   });
 
-  it("rejects an unknown provider (with a suggestion from the live list), an empty name and empty values", async () => {
+  it("rejects an unknown provider (with a suggestion from the live list), an empty name, empty values and a non-boolean adopt", async () => {
     expect((await check({ provider: "opanai" })).failures).toEqual([
       {
         property: "provider",
@@ -57,6 +97,9 @@ describe("ProviderCredential check", () => {
     ]);
     expect((await check({ values: {} })).failures).toEqual([
       { property: "values", reason: "values must not be empty" },
+    ]);
+    expect((await check({ adopt: "yes" })).failures).toEqual([
+      { property: "adopt", reason: "adopt must be true or false" },
     ]);
   });
 });
@@ -112,7 +155,7 @@ describe("ProviderCredential CRUD on the real gateway", () => {
     });
     expect(patched.status).toBe(200);
     const { props } = await credential.read(id, outs);
-    expect(props.values["api_key"]).not.toBe(first.values["api_key"]);
+    expect(props.values).toEqual({ ...first.values, api_key: "sk****99" });
     expect((await credential.diff(id, props, first)).changes).toBe(true);
     const { outs: fixed } = await credential.update(id, props, first);
     expect((await credential.read(id, fixed)).props).toEqual(fixed);
@@ -164,16 +207,128 @@ describe("ProviderCredential CRUD on the real gateway", () => {
   });
 });
 
+describe("ProviderCredential ownership on the real gateway", () => {
+  const fix = (name: string, tag: string) =>
+    `ProviderCredential "${name}": a credential named "${name}" already exists on the gateway and was not created by this stack (${tag}). ` +
+    `Fix: set adopt: true on this credential (stack config: the "adopt" field of its entry in credentials) to take it over (the stack then overwrites its values and deletes it on destroy), or rename the declared credential.`;
+
+  it("writes the owner tag into credential_info at create", async () => {
+    const first = inputs();
+    await credential.create(first);
+    expect((await stored(first.name)).credential_info).toEqual({
+      litellm_provider: "openai",
+      custom_llm_provider: "openai",
+      pulumi_owner: first.owner,
+    });
+  });
+
+  it.each([
+    [
+      "made by hand (no owner tag)",
+      { custom_llm_provider: "OpenAI" },
+      "it has no pulumi_owner tag",
+    ],
+    [
+      "tagged by another stack",
+      { custom_llm_provider: "openai", pulumi_owner: "litellm-stack/other/gw-credential-x" },
+      'its pulumi_owner tag is "litellm-stack/other/gw-credential-x"',
+    ],
+  ])(
+    "fails create on an existing credential %s with a message naming it and the fix, and leaves it untouched",
+    async (_what, info, tag) => {
+      const first = inputs();
+      await makeByHand(first.name, info);
+      const err = await rejection(credential.create(first));
+      expect(err.message).toBe(fix(first.name, tag));
+      const after = await stored(first.name);
+      expect(after.credential_info).toEqual(info);
+      expect(after.credential_values).toEqual({
+        api_key: "sk****01",
+        api_base: "https://hand.example.invalid",
+      });
+    },
+  );
+
+  it.each([
+    [
+      "the same value keys, by PATCH",
+      { api_key: "sk-adopted-0002", api_base: "https://new.example.invalid" },
+      [
+        ["POST", undefined, 409],
+        ["PATCH", undefined, 200],
+      ],
+    ],
+    [
+      "a stored api_base the declaration lacks, by DELETE and POST",
+      { api_key: "sk-adopted-0002" },
+      [
+        ["POST", undefined, 409],
+        ["DELETE", undefined, 200],
+        ["POST", undefined, 200],
+      ],
+    ],
+  ])(
+    "with adopt: true takes over a hand-made credential with %s: exactly the declared values, provider and owner tag; reads back without a diff; delete removes it",
+    async (_what, values, calls) => {
+      const first = inputs({
+        ...conn(faults.proxy.url),
+        provider: "anthropic",
+        values,
+        adopt: true,
+      });
+      await makeByHand(first.name, { custom_llm_provider: "OpenAI", note: "made in the UI" });
+      const { id, outs } = await credential.create(first);
+      expect(id).toBe(first.name);
+      expect(writes()).toEqual(calls);
+      const now = await stored(first.name);
+      expect(now.credential_values).toEqual({ ...values, api_key: "sk****02" });
+      expect(now.credential_info).toMatchObject({
+        litellm_provider: "anthropic",
+        custom_llm_provider: "anthropic",
+        pulumi_owner: first.owner,
+      });
+      const read = await credential.read(id, outs);
+      expect(read.props).toEqual(outs);
+      expect((await credential.diff(id, read.props, first)).changes).toBe(false);
+      await credential.delete(id, outs);
+      expect(await credentialNames()).not.toContain(first.name);
+    },
+  );
+
+  it("converges when create runs again for a credential it already created (an engine retry after a crash)", async () => {
+    const first = inputs();
+    await credential.create(first);
+    const { id, outs } = await credential.create(first);
+    expect((await credentialNames()).filter((n) => n === id)).toHaveLength(1);
+    expect((await credential.read(id, outs)).props).toEqual(outs);
+  });
+
+  it("updates an owner change in place and rewrites the owner tag", async () => {
+    const first = inputs();
+    const { id, outs } = await credential.create(first);
+    const news = { ...first, owner: "litellm-stack/renamed-stack/gw-credential-x" };
+    expect(await credential.diff(id, outs, news)).toEqual(IN_PLACE_UPDATE);
+    await credential.update(id, outs, news);
+    expect((await stored(id)).credential_info["pulumi_owner"]).toBe(
+      "litellm-stack/renamed-stack/gw-credential-x",
+    );
+  });
+});
+
 describe("ProviderCredential faults in front of the real gateway", () => {
-  it("converges to exactly one credential after a lost response on create", async () => {
+  it("converges without adopt after a lost response on create: the retried POST meets 409 on its own owner tag and PATCHes, leaving one credential", async () => {
     faults.proxy.setFaults({
       rules: [{ method: "POST", path: "/credentials", action: "drop_after_commit", times: 1 }],
     });
     const first = inputs(conn(faults.proxy.url));
     const { id, outs } = await credential.create(first);
-    const posts = faults.proxy.requests().filter((r) => r.method === "POST");
-    expect(posts[0]?.fault).toBe("drop_after_commit");
+    expect(writes()).toEqual([
+      ["POST", "drop_after_commit", undefined],
+      ["POST", undefined, 409],
+      ["PATCH", undefined, 200],
+    ]);
     expect((await credentialNames()).filter((n) => n === id)).toHaveLength(1);
+    expect((await stored(id)).credential_info["pulumi_owner"]).toBe(first.owner);
     expect((await credential.read(id, outs)).props).toEqual(outs);
   });
 

@@ -199,6 +199,23 @@ describe("parseConfig", () => {
     expect(ok.models[0]?.name).toBe("gpt-5");
   });
 
+  it("passes credentials[i].adopt through to the declared credential, and only when true", () => {
+    const credentials = JSON.stringify([
+      { name: "taken", provider: "openai", values: { api_key: "k-123456" }, adopt: true },
+      { name: "fresh", provider: "openai", values: { api_key: "k-654321" } },
+    ]);
+    const c = parseConfig("dev", { credentials }, new Set(["credentials"]));
+    expect(c.credentials.map((cred) => [cred.name, cred.adopt])).toEqual([
+      ["taken", true],
+      ["fresh", undefined],
+    ]);
+    expect(
+      problems({ credentials: credentials.replace("true", '"yes"') }, new Set(["credentials"])),
+    ).toEqual([
+      "litellm-stack:credentials[0].adopt: adopt must be true or false. Fix: pulumi config set --path 'litellm-stack:credentials[0].adopt' <value>",
+    ]);
+  });
+
   it("requires credential values to be secret config", () => {
     expect(
       problems({

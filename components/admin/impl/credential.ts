@@ -1,13 +1,16 @@
 /**
  * ProviderCredential: create POST /credentials, read GET /credentials/by_name/{n}, update PATCH
  * /credentials/{n}, delete DELETE /credentials/{n}. No Pulumi imports.
+ *
+ * Ownership: create and update write the resource's `owner` into `credential_info.pulumi_owner`.
+ * A name that already exists at create is this create's own earlier attempt (a lost response)
+ * when it carries that owner; otherwise it is taken over only with `adopt: true`.
  */
 import { z } from "zod";
 import { AdminClient, LiteLlmApiError } from "../client";
 import { normalizeProvider, unknownProviderReason } from "../rules";
 import {
   connectionShape,
-  patchWhen,
   UNKNOWN,
   buildDiff,
   errorMessage,
@@ -27,6 +30,26 @@ import {
 
 // ---------------------------------------------------------------- ProviderCredential
 
+/** `credential_info` field holding the owner tag of the resource that created the credential. */
+const OWNER_FIELD = "pulumi_owner";
+
+const EXISTS = /unique constraint|already exists/i;
+
+/** A 2xx answer of PATCH/DELETE without `success: true` is an error (LiteLLM returns, not raises). */
+const notSuccess = (body: unknown): boolean =>
+  (body as { success?: unknown } | null)?.success !== true;
+
+/** The error `code` LiteLLM put in a body (`"404"`), if any. */
+function bodyCode(body: unknown): string | undefined {
+  const b = body as { code?: unknown; error?: { code?: unknown } } | null;
+  const code = b?.code ?? b?.error?.code;
+  return code === undefined || code === null ? undefined : String(code);
+}
+
+function isGone(err: unknown): boolean {
+  return err instanceof LiteLlmApiError && (err.status === 404 || bodyCode(err.body) === "404");
+}
+
 function maskCredential(value: string): string {
   return value.length <= 4 ? "*****" : `${value.slice(0, 2)}****${value.slice(-2)}`;
 }
@@ -35,9 +58,25 @@ function credentialBody(inputs: CredentialInputs) {
   const provider = normalizeProvider(inputs.provider);
   return {
     credential_name: inputs.name,
-    credential_info: { litellm_provider: provider, custom_llm_provider: provider },
+    // LiteLLM 1.108 replaces credential_info on PATCH (its in-memory copy merges until the next
+    // reload), so every write sends all of it, owner tag included.
+    credential_info: {
+      litellm_provider: provider,
+      custom_llm_provider: provider,
+      ...(inputs.owner === undefined ? {} : { [OWNER_FIELD]: inputs.owner }),
+    },
     credential_values: inputs.values,
   };
+}
+
+/** Makes the client scrub the credential values (old and new) from its errors and logs. */
+function guardValues(
+  client: AdminClient,
+  ...values: Array<Record<string, string> | undefined>
+): void {
+  for (const v of values) {
+    client.addSecrets(Object.values(v ?? {}));
+  }
 }
 
 function credentialPath(name: string): string {
@@ -45,20 +84,96 @@ function credentialPath(name: string): string {
 }
 
 async function patchCredential(client: AdminClient, inputs: CredentialInputs): Promise<void> {
-  const res = await client.call<{ success?: unknown; code?: unknown; message?: unknown }>({
+  await client.call({
     method: "PATCH",
     path: credentialPath(inputs.name),
     body: credentialBody(inputs),
+    errorBody: notSuccess,
   });
-  // LiteLLM returns (not raises) errors here with HTTP 200: check `success`.
-  if (res.body?.success !== true) {
-    throw new LiteLlmApiError(
-      "PATCH",
-      "/credentials/{name}",
-      Number(res.body?.code ?? 200),
-      `credential "${inputs.name}" was not updated: ${errorMessage(res.body)}`,
-    );
+}
+
+async function postCredential(client: AdminClient, inputs: CredentialInputs): Promise<void> {
+  await client.call({
+    method: "POST",
+    path: "/credentials",
+    body: credentialBody(inputs),
+    noRetryWhen: (_s, body) => EXISTS.test(errorMessage(body)),
+  });
+}
+
+async function deleteCredential(client: AdminClient, name: string): Promise<void> {
+  try {
+    await client.call({ method: "DELETE", path: credentialPath(name), errorBody: notSuccess });
+  } catch (err) {
+    // Already gone: LiteLLM 1.108 answers HTTP 404; older releases 200 with code "404".
+    if (!isGone(err)) {
+      throw err;
+    }
   }
+}
+
+interface StoredCredential {
+  credential_values?: Record<string, unknown>;
+  credential_info?: Record<string, unknown>;
+}
+
+async function getCredential(
+  client: AdminClient,
+  name: string,
+): Promise<StoredCredential | undefined> {
+  try {
+    const { body } = await client.call<StoredCredential>({
+      method: "GET",
+      path: `/credentials/by_name/${encodeURIComponent(name)}`,
+    });
+    return body;
+  } catch (err) {
+    if (err instanceof LiteLlmApiError && err.status === 404) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/** The create-time refusal to touch a credential this stack did not create. */
+function foreignCredentialMessage(name: string, foundOwner: unknown): string {
+  const tag =
+    typeof foundOwner === "string"
+      ? `its ${OWNER_FIELD} tag is "${foundOwner}"`
+      : `it has no ${OWNER_FIELD} tag`;
+  return (
+    `ProviderCredential "${name}": a credential named "${name}" already exists on the gateway and was not created by this stack (${tag}). ` +
+    `Fix: set adopt: true on this credential (stack config: the "adopt" field of its entry in credentials) to take it over (the stack then overwrites its values and deletes it on destroy), or rename the declared credential.`
+  );
+}
+
+/**
+ * POST answered "already exists": converge when the credential is this resource's own (an earlier
+ * attempt whose response was lost) or adopted; refuse anyone else's. The result holds exactly
+ * the declared values: PATCH merges values, so a stored key that is not declared (e.g. an
+ * `api_base` set by hand) needs a fresh credential under the same name.
+ */
+async function takeOver(client: AdminClient, inputs: CredentialInputs): Promise<void> {
+  const stored = await getCredential(client, inputs.name);
+  if (stored === undefined) {
+    // Deleted in between: create it after all.
+    await postCredential(client, inputs);
+    return;
+  }
+  const owner = stored.credential_info?.[OWNER_FIELD];
+  const own = inputs.owner !== undefined && owner === inputs.owner;
+  if (!own && inputs.adopt !== true) {
+    throw new Error(foreignCredentialMessage(inputs.name, owner));
+  }
+  const undeclared = Object.keys(stored.credential_values ?? {}).filter(
+    (k) => !(k in inputs.values),
+  );
+  if (undeclared.length === 0) {
+    await patchCredential(client, inputs);
+    return;
+  }
+  await deleteCredential(client, inputs.name);
+  await postCredential(client, inputs);
 }
 
 /** ProviderCredential implementation. */
@@ -68,6 +183,8 @@ export const credential = {
       ...connectionShape,
       name: u(nonEmpty("name")),
       provider: u(nonEmpty("provider")),
+      owner: u(nonEmpty("owner")).optional(),
+      adopt: u(z.boolean({ error: "adopt must be true or false" })).optional(),
       values: u(
         z
           .record(z.string(), z.string({ error: "values must map names to strings" }), {
@@ -98,7 +215,7 @@ export const credential = {
     const base = buildDiff(
       olds as unknown as Record<string, unknown>,
       news as unknown as Record<string, unknown>,
-      ["name", "provider", "values", "adminUrl", "adminKey"],
+      ["name", "provider", "values", "owner", "adminUrl", "adminKey"],
       ["name"],
     );
     // PATCH merges values per key and cannot drop one: a removed value key needs a fresh
@@ -114,6 +231,7 @@ export const credential = {
   async create(inputs: CredentialInputs): Promise<{ id: string; outs: CredentialOutputs }> {
     const outs = { ...inputs, provider: normalizeProvider(inputs.provider) };
     await withClient(inputs, async (client) => {
+      guardValues(client, inputs.values);
       await waitReady(client);
       const live = await client.call<unknown>({
         method: "GET",
@@ -127,21 +245,15 @@ export const credential = {
         }
       }
       try {
-        await client.call({
-          method: "POST",
-          path: "/credentials",
-          body: credentialBody(outs),
-          noRetryWhen: (_s, body) => /unique constraint|already exists/i.test(errorMessage(body)),
-        });
+        await postCredential(client, outs);
       } catch (err) {
         const exists =
           err instanceof LiteLlmApiError &&
-          (err.status === 409 || /unique constraint|already exists/i.test(errorMessage(err.body)));
+          (err.status === 409 || EXISTS.test(errorMessage(err.body)));
         if (!exists) {
           throw err;
         }
-        // A retried create whose first attempt committed, or a leftover: converge by PATCH.
-        await patchCredential(client, outs);
+        await takeOver(client, outs);
       }
     });
     return { id: inputs.name, outs };
@@ -152,20 +264,10 @@ export const credential = {
     props: CredentialOutputs,
   ): Promise<{ id: string; props: CredentialOutputs }> {
     return withClient(props, async (client) => {
-      let body: {
-        credential_values?: Record<string, unknown>;
-        credential_info?: Record<string, unknown>;
-      };
-      try {
-        ({ body } = await client.call({
-          method: "GET",
-          path: `/credentials/by_name/${encodeURIComponent(id)}`,
-        }));
-      } catch (err) {
-        if (err instanceof LiteLlmApiError && err.status === 404) {
-          return { id: "", props };
-        }
-        throw err;
+      guardValues(client, props.values);
+      const body = await getCredential(client, id);
+      if (body === undefined) {
+        return { id: "", props };
       }
       const info = body.credential_info ?? {};
       const provider = info["litellm_provider"] ?? info["custom_llm_provider"];
@@ -197,37 +299,24 @@ export const credential = {
     news: CredentialInputs,
   ): Promise<{ outs: CredentialOutputs }> {
     const outs = { ...news, provider: normalizeProvider(news.provider) };
-    await patchWhen(
-      news,
-      !same(_olds.values, news.values) || !same(_olds.provider, outs.provider),
-      (client) => patchCredential(client, outs),
-    );
+    const changed =
+      !same(_olds.values, news.values) ||
+      !same(_olds.provider, outs.provider) ||
+      !same(_olds.owner, news.owner);
+    if (changed) {
+      await withClient(news, async (client) => {
+        guardValues(client, _olds.values, news.values);
+        await waitReady(client);
+        await patchCredential(client, outs);
+      });
+    }
     return { outs };
   },
 
   async delete(id: string, props: CredentialOutputs): Promise<void> {
     await withClient(props, async (client) => {
-      let res: { body: { success?: unknown; code?: unknown; message?: unknown } | null };
-      try {
-        res = await client.call<{ success?: unknown; code?: unknown; message?: unknown }>({
-          method: "DELETE",
-          path: credentialPath(id),
-        });
-      } catch (err) {
-        // Already gone: LiteLLM 1.108 answers HTTP 404; older releases 200 with code "404".
-        if (err instanceof LiteLlmApiError && err.status === 404) {
-          return;
-        }
-        throw err;
-      }
-      if (res.body?.success !== true && String(res.body?.code) !== "404") {
-        throw new LiteLlmApiError(
-          "DELETE",
-          "/credentials/{name}",
-          Number(res.body?.code ?? 200),
-          `credential "${id}" was not deleted: ${errorMessage(res.body)}`,
-        );
-      }
+      guardValues(client, props.values);
+      await deleteCredential(client, id);
     });
   },
 };

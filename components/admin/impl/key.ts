@@ -1,6 +1,11 @@
 /**
  * VirtualKey: create POST /key/generate (caller-chosen raw key), read GET /key/info, update POST
  * /key/update, delete POST /key/delete. No Pulumi imports.
+ *
+ * Ownership lives in the key's metadata: `pulumi_owner` (the resource's owner tag) and
+ * `pulumi_generation` (the `rotation` value it was created for). When the alias is taken, create
+ * refuses a holder with another or no owner, deletes a holder of its own generation (the orphan of
+ * a create whose answer was lost with the engine) and moves a holder of an older generation aside.
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
@@ -21,11 +26,13 @@ import {
   type DiffResult,
   type KeyInputs,
   type KeyOutputs,
+  type KeyServerSettings,
 } from "./shared";
 
 // ---------------------------------------------------------------- VirtualKey
 
 const OWNER_FIELD = "pulumi_owner";
+const GENERATION_FIELD = "pulumi_generation";
 
 /** Inputs that `/key/update` writes; a change of any of them is an in-place update. */
 const KEY_API_FIELDS = [
@@ -40,6 +47,19 @@ const KEY_API_FIELDS = [
   "metadata",
 ] as const;
 
+/** What LiteLLM 1.108.14 gives a key for the settings the stack does not expose. */
+const SERVER_DEFAULTS: KeyServerSettings = {
+  blocked: false,
+  allowedRoutes: [],
+  keyType: "default",
+  permissions: {},
+  budgetDuration: null,
+};
+const SETTING_FIELDS = Object.keys(SERVER_DEFAULTS) as Array<keyof KeyServerSettings>;
+
+/** The generation a create writes: the rotation value ("" without one). */
+const generationOf = (inputs: KeyInputs): string => inputs.rotation ?? "";
+
 function keyBody(inputs: KeyInputs) {
   return {
     key_alias: inputs.alias,
@@ -48,9 +68,56 @@ function keyBody(inputs: KeyInputs) {
     rpm_limit: inputs.rpmLimit ?? null,
     tpm_limit: inputs.tpmLimit ?? null,
     team_id: inputs.teamId ?? null,
-    metadata: { ...(inputs.metadata ?? {}), [OWNER_FIELD]: inputs.owner },
+    metadata: {
+      ...(inputs.metadata ?? {}),
+      [OWNER_FIELD]: inputs.owner,
+      [GENERATION_FIELD]: generationOf(inputs),
+    },
+    // LiteLLM's defaults, written every time so an update repairs a change made by hand. (null
+    // is refused for the routes and the permissions; key_type is ignored by /key/update.)
+    blocked: false,
+    allowed_routes: [],
+    permissions: {},
+    budget_duration: null,
   };
 }
+
+/** The server settings of a key row (/key/generate, /key/info and /key/update answers). */
+function settingsOf(row: Record<string, unknown>): KeyServerSettings {
+  const routes = row["allowed_routes"];
+  const permissions = row["permissions"];
+  return {
+    // LiteLLM refuses a key only when blocked is true; it stores null until /key/block.
+    blocked: row["blocked"] === true,
+    allowedRoutes: Array.isArray(routes) ? (routes as unknown[]) : [],
+    keyType: typeof row["key_type"] === "string" ? row["key_type"] : SERVER_DEFAULTS.keyType,
+    permissions:
+      typeof permissions === "object" && permissions !== null && !Array.isArray(permissions)
+        ? (permissions as Record<string, unknown>)
+        : {},
+    budgetDuration: typeof row["budget_duration"] === "string" ? row["budget_duration"] : null,
+  };
+}
+
+/** The server settings in state; state written before they were read counts as the defaults. */
+function settingsInState(olds: KeyOutputs): KeyServerSettings {
+  return {
+    blocked: olds.blocked ?? SERVER_DEFAULTS.blocked,
+    allowedRoutes: olds.allowedRoutes ?? SERVER_DEFAULTS.allowedRoutes,
+    keyType: olds.keyType ?? SERVER_DEFAULTS.keyType,
+    permissions: olds.permissions ?? SERVER_DEFAULTS.permissions,
+    budgetDuration: olds.budgetDuration ?? SERVER_DEFAULTS.budgetDuration,
+  };
+}
+
+/** Server settings in state that differ from LiteLLM's defaults. */
+function driftedSettings(olds: KeyOutputs): Array<keyof KeyServerSettings> {
+  const current = settingsInState(olds);
+  return SETTING_FIELDS.filter((f) => !same(current[f], SERVER_DEFAULTS[f]));
+}
+
+const asRow = (body: unknown): Record<string, unknown> =>
+  typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
 
 /**
  * An expiry as ISO-8601 UTC with milliseconds, or null. LiteLLM answers /key/generate with
@@ -64,8 +131,7 @@ function isoOrNull(value: unknown): string | null {
 }
 
 interface KeyRow {
-  token?: string;
-  key_alias?: string | null;
+  token: string;
   metadata?: Record<string, unknown> | null;
 }
 
@@ -74,7 +140,70 @@ async function findByAlias(client: AdminClient, alias: string): Promise<KeyRow[]
     method: "GET",
     path: `/key/list?key_alias=${encodeURIComponent(alias)}&return_full_object=true&size=100`,
   });
-  return (res.body.keys ?? []).filter((k): k is KeyRow => typeof k === "object" && k !== null);
+  return (res.body.keys ?? []).filter(
+    (k): k is KeyRow =>
+      typeof k === "object" && k !== null && typeof (k as { token?: unknown }).token === "string",
+  );
+}
+
+const metadataString = (row: KeyRow, field: string): string | undefined => {
+  const v = row.metadata?.[field];
+  return typeof v === "string" ? v : undefined;
+};
+
+function foreignAliasMessage(inputs: KeyInputs, holderOwner: string | undefined): string {
+  const holder =
+    holderOwner === undefined
+      ? `has no ${OWNER_FIELD} metadata`
+      : `has ${OWNER_FIELD} ${JSON.stringify(holderOwner)}`;
+  return (
+    `VirtualKey alias "${inputs.alias}" already exists on the gateway and is not managed by this ` +
+    `stack: the key holding it ${holder}, while this resource's owner is ` +
+    `${JSON.stringify(inputs.owner)}. The stack never modifies or deletes a key it did not ` +
+    `create. Fix: rename this key's alias, or delete or rename the existing key ` +
+    `(POST /key/delete, or POST /key/update with another key_alias).`
+  );
+}
+
+/** POST /key/delete of one token; a key already gone is fine. */
+async function deleteKey(client: AdminClient, token: string): Promise<void> {
+  try {
+    await client.call({ method: "POST", path: "/key/delete", body: { keys: [token] } });
+  } catch (err) {
+    if (!(err instanceof LiteLlmApiError && err.status === 404)) {
+      throw err;
+    }
+  }
+}
+
+/**
+ * Frees the alias for a new key of this resource, or throws without touching anything when a
+ * holder is not this resource's.
+ */
+async function freeAlias(
+  client: AdminClient,
+  inputs: KeyInputs,
+  holders: KeyRow[],
+  cause: unknown,
+): Promise<void> {
+  const foreign = holders.find((h) => metadataString(h, OWNER_FIELD) !== inputs.owner);
+  if (foreign !== undefined) {
+    throw new Error(foreignAliasMessage(inputs, metadataString(foreign, OWNER_FIELD)), { cause });
+  }
+  for (const h of holders) {
+    if (metadataString(h, GENERATION_FIELD) === generationOf(inputs)) {
+      // Made by this very create (same inputs) whose answer never reached the engine: nobody
+      // has its raw key, so it is deleted rather than left alive.
+      await deleteKey(client, h.token);
+    } else {
+      // The previous generation: it keeps working until the engine deletes it after the switch.
+      await client.call({
+        method: "POST",
+        path: "/key/update",
+        body: { key: h.token, key_alias: `${inputs.alias}.rotating.${h.token.slice(0, 8)}` },
+      });
+    }
+  }
 }
 
 /** VirtualKey implementation. */
@@ -104,7 +233,17 @@ export const virtualKey = {
       tpmLimit: nonNegative("tpmLimit"),
       teamId: u(nonEmpty("teamId")).optional(),
       metadata: u(
-        z.record(z.string(), z.unknown(), { error: "metadata must be a map" }),
+        z
+          .record(z.string(), z.unknown(), { error: "metadata must be a map" })
+          .superRefine((m, ctx) => {
+            const own = [OWNER_FIELD, GENERATION_FIELD].filter((f) => f in m);
+            if (own.length > 0) {
+              ctx.addIssue({
+                code: "custom",
+                message: `metadata must not set ${own.join(" or ")}: the provider writes them to recognise its own keys (use \`owner\` and \`rotation\`)`,
+              });
+            }
+          }),
       ).optional(),
       rotation: u(z.string({ error: "rotation must be a string" })).optional(),
     });
@@ -115,32 +254,41 @@ export const virtualKey = {
     const base = buildDiff(
       olds as unknown as Record<string, unknown>,
       news as unknown as Record<string, unknown>,
-      ["owner", ...KEY_API_FIELDS, "rotation", "adminUrl", "adminKey"],
+      [...KEY_API_FIELDS, "rotation", "adminUrl", "adminKey"],
       // A new rotation value mints a new key before the old one is deleted.
       ["rotation"],
     );
-    return base;
+    const drifted = driftedSettings(olds);
+    // /key/update cannot change key_type, so only a new key undoes it. It needs the alias of the
+    // old one, which a new rotation moves aside and otherwise has to be deleted first.
+    const replaces = drifted.includes("keyType") ? [...base.replaces, "keyType"] : base.replaces;
+    return {
+      changes: base.changes || drifted.length > 0,
+      replaces,
+      deleteBeforeReplace: replaces.includes("keyType") && !replaces.includes("rotation"),
+    };
   },
 
   async create(inputs: KeyInputs): Promise<{ id: string; outs: KeyOutputs }> {
     // The provider picks the raw key, so a retried generate can never mint a second key.
     const rawKey = `sk-${randomBytes(24).toString("base64url")}`;
     const token = sha256(rawKey);
-    const expires = await withClient(inputs, async (client) => {
+    const row = await withClient(inputs, async (client) => {
       await waitReady(client);
       const body = {
         ...keyBody(inputs),
+        key_type: SERVER_DEFAULTS.keyType,
         key: rawKey,
         ...(inputs.duration !== undefined ? { duration: inputs.duration } : {}),
       };
       for (let round = 0; ; round++) {
         try {
-          const res = await client.call<{ expires?: string | null }>({
+          const res = await client.call<unknown>({
             method: "POST",
             path: "/key/generate",
             body,
           });
-          return isoOrNull(res.body.expires);
+          return asRow(res.body);
         } catch (err) {
           if (!(err instanceof LiteLlmApiError && err.status === 400) || round > 0) {
             throw err;
@@ -156,45 +304,34 @@ export const virtualKey = {
           if (holders.some((h) => h.token === token)) {
             break; // our own earlier attempt committed
           }
-          const foreign = holders.filter((h) => h.metadata?.[OWNER_FIELD] !== inputs.owner);
-          if (foreign.length > 0) {
-            throw new Error(
-              `VirtualKey alias "${inputs.alias}" is already used by a key this stack does not manage; pick another alias or delete that key.`,
-              { cause: err },
-            );
-          }
-          // Rotation: the previous generation of this resource still holds the alias. Move it
-          // aside; it keeps working until the engine deletes it after the switch.
-          for (const h of holders) {
-            await client.call({
-              method: "POST",
-              path: "/key/update",
-              body: {
-                key: h.token,
-                key_alias: `${inputs.alias}.rotating.${String(h.token).slice(0, 8)}`,
-              },
-            });
-          }
+          await freeAlias(client, inputs, holders, err);
         }
       }
-      const info = await client.call<{ info?: { expires?: string | null } }>({
+      const info = await client.call<{ info?: unknown }>({
         method: "GET",
         path: `/key/info?key=${token}`,
       });
-      return isoOrNull(info.body.info?.expires);
+      return asRow(info.body.info);
     });
-    return { id: token, outs: { ...inputs, key: rawKey, token, expires } };
+    const outs: KeyOutputs = {
+      ...inputs,
+      key: rawKey,
+      token,
+      expires: isoOrNull(row["expires"]),
+      ...settingsOf(row),
+    };
+    return { id: token, outs };
   },
 
   async read(id: string, props: KeyOutputs): Promise<{ id: string; props: KeyOutputs }> {
     return withClient(props, async (client) => {
       let info: Record<string, unknown>;
       try {
-        const res = await client.call<{ info?: Record<string, unknown> }>({
+        const res = await client.call<{ info?: unknown }>({
           method: "GET",
           path: `/key/info?key=${encodeURIComponent(id)}`,
         });
-        info = res.body.info ?? {};
+        info = asRow(res.body.info);
       } catch (err) {
         if (err instanceof LiteLlmApiError && err.status === 404) {
           return { id: "", props };
@@ -204,15 +341,20 @@ export const virtualKey = {
       if (info["status"] === "deleted") {
         return { id: "", props };
       }
-      const metadata = { ...((info["metadata"] ?? {}) as Record<string, unknown>) };
+      const metadata = { ...asRow(info["metadata"]) };
+      const owner = metadata[OWNER_FIELD];
       delete metadata[OWNER_FIELD];
+      delete metadata[GENERATION_FIELD];
       const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
       const out: KeyOutputs = {
         ...props,
+        // The owner the server holds: one that differs (or is missing) diffs, and update writes it.
+        owner: typeof owner === "string" ? owner : "",
         token: id,
         alias: String(info["key_alias"] ?? ""),
         models: Array.isArray(info["models"]) ? (info["models"] as string[]) : [],
         expires: isoOrNull(info["expires"]),
+        ...settingsOf(info),
       };
       const optional: Array<[keyof KeyOutputs, unknown]> = [
         ["maxBudget", num(info["max_budget"])],
@@ -236,39 +378,34 @@ export const virtualKey = {
   },
 
   async update(id: string, olds: KeyOutputs, news: KeyInputs): Promise<{ outs: KeyOutputs }> {
-    let expires = olds.expires ?? null;
-    if (KEY_API_FIELDS.some((f) => !same(olds[f], news[f]))) {
-      expires = await withClient(news, async (client) => {
-        await waitReady(client);
-        const durationChanged = !same(olds.duration, news.duration);
-        const res = await client.call<{ expires?: string | null }>({
-          method: "POST",
-          path: "/key/update",
-          body: {
-            key: id,
-            ...keyBody(news),
-            // Sending a duration restarts the expiry clock, so only when it changed.
-            ...(durationChanged ? { duration: news.duration ?? null } : {}),
-          },
-        });
-        // The server's answer is the truth, null (never expires) included.
-        return typeof res.body === "object" && res.body !== null && "expires" in res.body
-          ? isoOrNull(res.body.expires)
-          : expires;
-      });
+    const kept = { ...news, key: olds.key, token: id };
+    // key_type drift is a replacement (see diff); every other drifted setting is rewritten here.
+    const repairs = driftedSettings(olds).filter((f) => f !== "keyType");
+    if (!KEY_API_FIELDS.some((f) => !same(olds[f], news[f])) && repairs.length === 0) {
+      return { outs: { ...kept, expires: olds.expires ?? null, ...settingsInState(olds) } };
     }
-    return { outs: { ...news, key: olds.key, token: id, expires } };
+    const row = await withClient(news, async (client) => {
+      await waitReady(client);
+      const durationChanged = !same(olds.duration, news.duration);
+      const res = await client.call<unknown>({
+        method: "POST",
+        path: "/key/update",
+        body: {
+          key: id,
+          ...keyBody(news),
+          // Sending a duration restarts the expiry clock, so only when it changed. null makes
+          // the key never expire (LiteLLM 1.108.14 clears `expires`).
+          ...(durationChanged ? { duration: news.duration ?? null } : {}),
+        },
+      });
+      return asRow(res.body);
+    });
+    // The server's answer is the truth, null (never expires) included.
+    const expires = "expires" in row ? isoOrNull(row["expires"]) : (olds.expires ?? null);
+    return { outs: { ...kept, expires, ...settingsOf(row) } };
   },
 
   async delete(id: string, props: KeyOutputs): Promise<void> {
-    await withClient(props, async (client) => {
-      try {
-        await client.call({ method: "POST", path: "/key/delete", body: { keys: [id] } });
-      } catch (err) {
-        if (!(err instanceof LiteLlmApiError && err.status === 404)) {
-          throw err;
-        }
-      }
-    });
+    await withClient(props, (client) => deleteKey(client, id));
   },
 };

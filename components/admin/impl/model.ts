@@ -5,7 +5,12 @@
  */
 import { z } from "zod";
 import { AdminClient, LiteLlmApiError } from "../client";
-import { SERVER_DEFAULT_PARAMS, paramNameProblem, normalizeProvider } from "../rules";
+import {
+  SERVER_DEFAULT_PARAMS,
+  normalizeProvider,
+  paramNameProblem,
+  sameParamValue,
+} from "../rules";
 import {
   connectionShape,
   patchWhen,
@@ -114,10 +119,16 @@ export const model = {
     );
     // Detaching a credential or dropping a param cannot be expressed as a PATCH on every
     // supported release (null is ignored before newest main): re-create under the same id,
-    // which must free the id first.
-    const droppedParam = Object.keys(olds.params ?? {}).some(
-      (k) => news.params === undefined || !(k in news.params),
-    );
+    // which must free the id first. Unknown params (preview) cannot tell yet; buildDiff
+    // already reports them as a change.
+    const oldParams = olds.params;
+    const newParams = news.params;
+    const droppedParam =
+      isKnown(oldParams) &&
+      isKnown(newParams) &&
+      Object.keys(oldParams ?? {}).some(
+        (k) => newParams === undefined || !Object.hasOwn(newParams, k),
+      );
     const detached = olds.credentialName !== undefined && news.credentialName === undefined;
     if (droppedParam || detached || base.replaces.length > 0) {
       const replaces = [
@@ -179,22 +190,30 @@ export const model = {
           const params = (row["litellm_params"] ?? {}) as Record<string, unknown>;
           // Every param the deployment holds, but the ones this resource expresses elsewhere
           // and LiteLLM's own defaults: a param added by hand (an api_base sending the key to
-          // another host) must show as drift.
+          // another host) must show as drift. A declared param that LiteLLM's pydantic model
+          // coerced (`rpm: "10"` is served as 10) reads as declared, or it would never converge.
           const seen: Record<string, string | number | boolean> = {};
           for (const [k, v] of Object.entries(params)) {
-            const declared = props.params !== undefined && k in props.params;
+            const declared =
+              props.params !== undefined && Object.hasOwn(props.params, k)
+                ? props.params[k]
+                : undefined;
             if (
               k === "model" ||
               k === "litellm_credential_name" ||
               v === null ||
-              (!declared && k in SERVER_DEFAULT_PARAMS && SERVER_DEFAULT_PARAMS[k] === v)
+              (declared === undefined &&
+                k in SERVER_DEFAULT_PARAMS &&
+                SERVER_DEFAULT_PARAMS[k] === v)
             ) {
               continue;
             }
             seen[k] =
-              typeof v === "string" || typeof v === "number" || typeof v === "boolean"
-                ? v
-                : JSON.stringify(v);
+              declared !== undefined && sameParamValue(declared, v)
+                ? declared
+                : typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+                  ? v
+                  : JSON.stringify(v);
           }
           const cred = params["litellm_credential_name"];
           const out: ModelOutputs = {

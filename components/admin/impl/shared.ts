@@ -26,9 +26,29 @@ export interface CredentialInputs extends AdminConnection {
   name: string;
   provider: string;
   values: Record<string, string>;
+  /**
+   * Owner tag written to `credential_info.pulumi_owner`; tells this resource's own lost create
+   * apart from a credential someone else made. ProviderCredential always sets it.
+   */
+  owner?: string;
+  /** Take over a credential of this name that this stack did not create (create only). */
+  adopt?: boolean;
 }
+/**
+ * The version of the output shape this implementation writes into every resource's state
+ * (`schemaVersion`). State written before versioning has none: version 0. Bump it when an output
+ * changes shape, and keep reading every older version (refresh and destroy run this code on old
+ * state).
+ */
+export const OUTPUT_SCHEMA_VERSION = 1;
+
+/** The output-shape version every resource's outputs carry (absent: 0). */
+export interface Versioned {
+  schemaVersion?: number;
+}
+
 /** Outputs of a ProviderCredential (the inputs, provider canonical). */
-export type CredentialOutputs = CredentialInputs;
+export type CredentialOutputs = CredentialInputs & Versioned;
 
 /** Resolved inputs of a ModelAlias. */
 export interface ModelInputs extends AdminConnection {
@@ -39,7 +59,7 @@ export interface ModelInputs extends AdminConnection {
   params?: Record<string, string | number | boolean>;
 }
 /** Outputs of a ModelAlias. */
-export interface ModelOutputs extends ModelInputs {
+export interface ModelOutputs extends ModelInputs, Versioned {
   /** When the model was created (ISO); bounds the eventual-consistency window of reads. */
   createdAt: string;
 }
@@ -58,8 +78,24 @@ export interface KeyInputs extends AdminConnection {
   metadata?: Record<string, unknown>;
   rotation?: string;
 }
-/** Outputs of a VirtualKey. */
-export interface KeyOutputs extends KeyInputs {
+/**
+ * Settings of a VirtualKey that the stack does not expose and holds at LiteLLM's defaults; read
+ * back so that a change made by hand shows as drift.
+ */
+export interface KeyServerSettings {
+  /** Blocked (POST /key/block). LiteLLM's default: not blocked (stored as null). */
+  blocked: boolean;
+  /** `allowed_routes`. Default `[]` (the routes of the key type). */
+  allowedRoutes: unknown[];
+  /** `key_type`, set by /key/generate only. Default `"default"`. */
+  keyType: string;
+  /** `permissions`. Default `{}`. */
+  permissions: Record<string, unknown>;
+  /** `budget_duration`, the period after which spend resets. Default none (null). */
+  budgetDuration: string | null;
+}
+/** Outputs of a VirtualKey; the server settings are absent in state written before they were read. */
+export interface KeyOutputs extends KeyInputs, Partial<KeyServerSettings>, Versioned {
   /** The raw `sk-` key (secret output). */
   key: string;
   /** sha256 hex of the raw key: LiteLLM's token and the resource id. */
