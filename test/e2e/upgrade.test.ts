@@ -1,120 +1,163 @@
 /**
- * State written by an older version of the admin provider code can still be refreshed and
- * destroyed after the code changes: deploy from a copy of the project, change the copy's admin
- * code (both the serialized shim and the compiled implementation), then refresh, preview and
- * destroy.
+ * Upgrading the stack's own code: a stack deployed by the previous release (the git tag
+ * v0.1.0, checked out as a worktree) is refreshed, updated and destroyed by the current code.
+ * Between the two the admin implementation moved (loaded by path with ts-node then, by package
+ * name from dist/ now) and its outputs changed shape (schemaVersion, the keys' server settings,
+ * the credentials' owner tag). Nothing may be replaced: the virtual key keeps its raw value.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { expect, test } from "vitest";
+import { OUTPUT_SCHEMA_VERSION } from "../../components/admin/impl";
+import { openStack } from "../../cli/workspace";
 import {
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
   ROOT,
-  adminApi,
+  changes,
   createTestStack,
   describeE2E,
+  inspect,
 } from "./harness";
 
-/** A copy of the project's program (sources, settings, its own dist/) sharing node_modules. */
-function copyProject(): string {
-  const project = mkdtempSync(path.join(tmpdir(), "litellm-stack-upgrade-"));
-  for (const entry of [
-    "index.ts",
-    "program.ts",
-    "config.ts",
-    "components",
-    "Pulumi.yaml",
-    "package.json",
-    "tsconfig.json",
-    "tsconfig.build.json",
-  ]) {
-    cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
+/** The previous release: a git tag kept in the repository. */
+const PREVIOUS_RELEASE = "v0.1.0";
+
+/** Checks the previous release out as a git worktree that shares this checkout's node_modules. */
+function checkOutPreviousRelease(): { dir: string; remove: () => void } {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "litellm-stack-release-")), "tree");
+  const git = (...args: string[]) => execFileSync("git", ["-C", ROOT, ...args], { stdio: "pipe" });
+  try {
+    git("rev-parse", "--verify", "--quiet", `refs/tags/${PREVIOUS_RELEASE}`);
+  } catch {
+    // A clone made without tags: fetch the one tag from where it was cloned.
+    git(
+      "fetch",
+      "--quiet",
+      "origin",
+      `refs/tags/${PREVIOUS_RELEASE}:refs/tags/${PREVIOUS_RELEASE}`,
+    );
   }
-  symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"));
-  build(project);
-  return project;
+  try {
+    git("worktree", "add", "--detach", dir, PREVIOUS_RELEASE);
+  } catch (err) {
+    throw new Error(
+      `cannot check out the previous release ${PREVIOUS_RELEASE} (is the tag in this clone? git fetch --tags): ${String((err as { stderr?: Buffer }).stderr ?? err)}`,
+    );
+  }
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  return {
+    dir,
+    remove: () => {
+      git("worktree", "remove", "--force", dir);
+      rmSync(path.dirname(dir), { recursive: true, force: true });
+    },
+  };
 }
 
-function build(project: string): void {
-  execFileSync(process.execPath, [
-    path.join(ROOT, "node_modules/typescript/bin/tsc"),
-    "-p",
-    path.join(project, "tsconfig.build.json"),
-  ]);
+/** The stack's dynamic resources in a raw state file: name, serialized provider, schema version. */
+function dynamicResources(
+  rawState: string,
+): { name: string; provider: string; schemaVersion: unknown }[] {
+  const state = JSON.parse(rawState) as {
+    checkpoint: {
+      latest: { resources: { urn: string; type: string; outputs?: Record<string, unknown> }[] };
+    };
+  };
+  return state.checkpoint.latest.resources
+    .filter(
+      (r) => r.type.startsWith("pulumi-nodejs:dynamic/litellm:") && !r.type.endsWith(":SaltGuard"),
+    )
+    .map((r) => ({
+      name: r.urn.slice(r.urn.lastIndexOf("::") + 2),
+      provider: String(r.outputs?.["__provider"]),
+      schemaVersion: r.outputs?.["schemaVersion"],
+    }));
 }
 
-/** Replaces `from` in a file, asserting it was there (so the change cannot silently do nothing). */
-function edit(file: string, from: string, to: string): void {
-  const before = readFileSync(file, "utf8");
-  expect(before).toContain(from);
-  writeFileSync(file, before.replace(from, to));
+/** A chat completion with `key` on `model`: the status. */
+async function chatStatus(baseUrl: string, key: string, model: string): Promise<number> {
+  const res = await fetch(`${baseUrl}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+  });
+  return res.status;
 }
 
 describeE2E(
-  "admin resources survive a code change (refresh and destroy of old state)",
+  `a stack deployed by the previous release (${PREVIOUS_RELEASE}) under the current code`,
   [POSTGRES_IMAGE, LITELLM_IMAGE],
   () => {
-    test("refreshes, previews and destroys after the provider code changed", async () => {
-      const project = copyProject();
+    test("the current code refreshes, updates without replacing anything, previews clean and destroys", async () => {
+      const previous = checkOutPreviousRelease();
       const t = await createTestStack("upgrade", {
-        project,
+        project: previous.dir,
         config: {
           imageSource: "local",
-          gatewayWaitTimeout: "300",
           deleteDataOnDestroy: "true",
-          "credentials[0].values.api_key": { secret: "sk-upgrade-test-0123456789" },
           "credentials[0].name": "up-cred",
           "credentials[0].provider": "openai",
+          "credentials[0].values.api_key": { secret: "sk-upgrade-test-0123456789" },
           "models[0].name": "up-model",
           "models[0].target": "openai/gpt-4o",
           "models[0].credential": "up-cred",
+          "models[0].params.mock_response": "answer from the old release",
           "keys[0].alias": "up-key",
         },
       });
       try {
-        await t.stack.up();
-        const masterKey = await t.output<string>("LITELLM_MASTER_KEY");
-        const before = t.rawState();
-        expect(before).toContain("litellm-stack/admin-impl");
-        // A new version: the serialized shim text changes, and so does the implementation.
-        edit(
-          path.join(project, "components/admin/providers.ts"),
-          "const root = process.cwd();",
-          "const root = process.cwd(); // v2",
-        );
-        edit(
-          path.join(project, "components/admin/impl/index.ts"),
-          "/**",
-          "export const IMPLEMENTATION_VERSION = 2;\n/**",
-        );
-        build(project);
-        expect(
-          readFileSync(path.join(project, "dist/components/admin/impl/index.js"), "utf8"),
-        ).toContain("IMPLEMENTATION_VERSION");
+        // The previous release deploys (its program, its path-loading providers).
+        const deployed = await t.stack.up();
+        expect(deployed.summary.result).toBe("succeeded");
+        const rawKey = (await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS"))["up-key"];
+        expect(rawKey).toMatch(/^sk-/);
+        const old = dynamicResources(t.rawState());
+        expect(old).toHaveLength(3);
+        for (const r of old) {
+          // The old shim loads the implementation by path; its outputs have no schema version.
+          expect(r.provider, r.name).toContain("LITELLM_ADMIN_IMPL");
+          expect(r.schemaVersion, r.name).toBeUndefined();
+        }
 
-        const refresh = await t.stack.refresh();
+        // The current code takes over the same stack (same backend and config).
+        const current = await openStack(
+          { stack: t.name, configDir: t.configDir, env: t.env },
+          { create: false },
+        );
+        const refresh = await current.refresh();
         expect(refresh.summary.result).toBe("succeeded");
-        expect(await t.changes()).toEqual([]);
-        // State still holds the old serialized provider (no "// v2"): refresh ran the old shim,
-        // which loaded the new implementation.
-        const afterRefresh = t.rawState();
-        expect(afterRefresh).toContain("loadAdminImpl");
-        expect(afterRefresh).not.toContain("// v2");
+        // The old shim ran the current implementation, which wrote the current output shape.
+        expect(dynamicResources(t.rawState()).map((r) => [r.name, r.schemaVersion])).toEqual(
+          old.map((r) => [r.name, OUTPUT_SCHEMA_VERSION]),
+        );
 
-        const models = await adminApi(t.baseUrl, "GET", "/model/info", masterKey);
-        expect(
-          (models.body["data"] as { model_name: string }[]).map((m) => m.model_name),
-        ).toContain("up-model");
-        const destroyed = await t.destroy();
-        expect(destroyed.summary.result).toBe("succeeded");
-        const state = (await t.stack.exportStack()).deployment as { resources?: unknown[] };
+        const up = await current.up();
+        expect(up.summary.result).toBe("succeeded");
+        const ops = Object.keys(up.summary.resourceChanges ?? {});
+        for (const op of ["create", "delete", "replace", "create-replacement", "delete-replaced"]) {
+          expect(ops, `no ${op} in ${JSON.stringify(up.summary.resourceChanges)}`).not.toContain(
+            op,
+          );
+        }
+        // The key was neither replaced nor rotated: the raw key the old release minted still works.
+        expect((await current.outputs())["LITELLM_VIRTUAL_KEYS"]?.value).toEqual({
+          "up-key": rawKey,
+        });
+        expect(await chatStatus(t.baseUrl, rawKey as string, "up-model")).toBe(200);
+        expect(await changes(current)).toEqual([]);
+
+        const down = await t.cli("down");
+        expect(down.code, down.stdout + down.stderr).toBe(0);
+        expect(await inspect("container", t.names.gateway)).toBeUndefined();
+        expect(await inspect("volume", t.names.volume)).toBeUndefined();
+        const state = (await current.exportStack()).deployment as { resources?: unknown[] };
         expect(state.resources ?? []).toEqual([]);
       } finally {
         await t.remove();
-        rmSync(project, { recursive: true, force: true });
+        previous.remove();
       }
     });
   },
