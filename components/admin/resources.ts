@@ -70,7 +70,11 @@ export class ProviderCredential extends pulumi.dynamic.Resource {
 
 /** Arguments of {@link ModelAlias}. */
 export interface ModelAliasArgs extends AdminConnectionArgs {
-  /** Public model name clients send (`model_name`); any non-empty string. Renames in place. */
+  /**
+   * Public model name clients send (`model_name`); any non-empty string. A change on the same
+   * resource is an in-place update (PATCH). (GatewayContents names each resource after this
+   * name, so a rename in stack config replaces the model instead: docs/admin-resources.md.)
+   */
   publicName: pulumi.Input<string>;
   /** Provider target `provider/model` (`litellm_params.model`), e.g. `openai/gpt-4o`. */
   target: pulumi.Input<string>;
