@@ -7,6 +7,7 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { STACK_NAME_ENV } from "../components/admin/impl/shared";
 import { CliError, log } from "./report";
 
 /** The project root: the Pulumi program (Pulumi.yaml, index.ts) this program deploys. */
@@ -38,10 +39,14 @@ async function findPulumiCommand(): Promise<PulumiCommand> {
   return PulumiCommand.get({ ...(root === undefined ? {} : { root }), skipVersionCheck: true });
 }
 
-/** The workspace for `target`; creates the config directory's Pulumi.yaml when it is not the root. */
+/**
+ * The workspace for `target`; creates the config directory's Pulumi.yaml when it is not the root.
+ * Its Pulumi runs tell the admin providers the stack's name (an unanswered gateway's error names
+ * `npm run start -- --stack <stack>`).
+ */
 export async function openWorkspace(target: StackTarget): Promise<LocalWorkspace> {
   const pulumiCommand = await findPulumiCommand();
-  const envVars = target.env ?? {};
+  const envVars: Record<string, string> = { ...target.env, [STACK_NAME_ENV]: target.stack };
   const backend = envVars["PULUMI_BACKEND_URL"] ?? process.env["PULUMI_BACKEND_URL"];
   if (backend?.startsWith("file://")) {
     mkdirSync(backend.slice("file://".length), { recursive: true });

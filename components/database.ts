@@ -39,6 +39,8 @@ export class Database extends pulumi.ComponentResource {
   public readonly containerName: pulumi.Output<string>;
   /** Data volume name. */
   public readonly volumeName: pulumi.Output<string>;
+  /** The data volume this component created; undefined when it adopted one (`adoptVolume`). */
+  public readonly volume: docker.Volume | undefined;
   /** Generated database password (secret). */
   public readonly password: pulumi.Output<string>;
   /** DATABASE_URL for clients on the private network (secret). */
@@ -55,13 +57,14 @@ export class Database extends pulumi.ComponentResource {
           { parent: this },
         ).result,
     );
-    const volumeName = args.adoptVolume
-      ? pulumi.output(args.volumeName)
+    const volume = args.adoptVolume
+      ? undefined
       : new docker.Volume(
           `${name}-data`,
           { name: args.volumeName, labels: stackLabels(args.stack, "data") },
           { parent: this, retainOnDelete: !(args.deleteDataOnDestroy ?? false) },
-        ).name;
+        );
+    const volumeName = volume?.name ?? pulumi.output(args.volumeName);
     const container = new docker.Container(
       `${name}-container`,
       {
@@ -90,6 +93,7 @@ export class Database extends pulumi.ComponentResource {
     );
     this.containerName = container.name;
     this.volumeName = volumeName;
+    this.volume = volume;
     this.password = secretPassword;
     this.url = pulumi.secret(
       pulumi.interpolate`postgresql://${DB_USER}:${secretPassword}@${DB_HOST}:5432/${DB_NAME}`,

@@ -91,6 +91,11 @@ export class LiteLlmStack extends pulumi.ComponentResource {
         models: config.models,
         keys: config.keys,
         dependsOn: [gateway],
+        // The contents live in the database: when destroy deletes its volume they go with it,
+        // and destroy needs no gateway. A kept volume keeps them, so they are deleted one by one.
+        ...(config.deleteDataOnDestroy && database.volume !== undefined
+          ? { deletedWith: database.volume }
+          : {}),
       },
       { parent: this },
     );

@@ -35,7 +35,9 @@ export const stop: Command = {
   details: `
 The containers keep their data, keys and configuration; npm run start brings them back with
 every credential, model alias and virtual key as they were. While stopped, npm run preview shows
-the containers as drift.`,
+the containers as drift; with gateway contents declared it fails instead, saying that the gateway
+does not answer (its refresh reads them through the admin API), and so does a down that keeps the
+data (docs/commands.md, "When the gateway is down").`,
   flags: {},
   async run(target) {
     const { db, gateway } = await containersOf(target.stack);

@@ -8,6 +8,10 @@
  * response it recognises as final (`noRetryWhen`, e.g. LiteLLM's duplicate-id 500). undici's
  * RetryAgent decides on the status alone and cannot read the body, so the loop is ours.
  *
+ * A gateway that never answers (connection refused or reset, no connection or no answer in time)
+ * fails every call, after the same retries, with one {@link GatewayUnreachableError} line: the
+ * URL, the cause in a few words and how to start the gateway.
+ *
  * Secrets: every error text, error body and log line is scrubbed of the master key, of the values
  * given as `secrets` (or later with `addSecrets`, e.g. a credential's values), in the forms an
  * echo may take (JSON- or Python-repr-escaped, URL-encoded, a URL's user info and query values),
@@ -17,7 +21,7 @@ import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici"
 
 /** Raised for every failed admin call; the body excerpt is redacted (no key or credential value). */
 export class LiteLlmApiError extends Error {
-  override readonly name = "LiteLlmApiError";
+  override readonly name: string = "LiteLlmApiError";
   readonly code = "LITELLM_API_ERROR";
   constructor(
     readonly method: string,
@@ -39,6 +43,35 @@ export class LiteLlmApiError extends Error {
   }
 }
 
+/**
+ * Raised when the gateway gave no answer at all, on every attempt (status 0): connection refused
+ * or reset, no connection or no response in time. The message is one line: the gateway's URL,
+ * the cause in a few words and the fix (how to start the gateway).
+ */
+export class GatewayUnreachableError extends LiteLlmApiError {
+  override readonly name = "GatewayUnreachableError";
+  constructor(
+    method: string,
+    path: string,
+    /** The gateway's root URL, without user info or query. */
+    readonly url: string,
+    /** The cause in a few words, e.g. `connection refused, ECONNREFUSED`. */
+    readonly reason: string,
+    /** The stack the gateway belongs to, named in the fix; unknown: a generic fix. */
+    stack: string | undefined,
+  ) {
+    super(method, path, 0, reason);
+    const fix =
+      stack === undefined
+        ? "start the gateway (npm run start) or run npm run up, then try again."
+        : `start it with 'npm run start -- --stack ${stack}' (or 'npm run up -- --stack ${stack}' if its container is gone), then try again.`;
+    this.message = `LiteLLM gateway at ${url} does not answer (${reason}). Fix: ${fix}`;
+    // The cause is outside the code, so frames help no one; and the dynamic-provider host prints
+    // a failed read or delete as `${err}: ${err.stack}`: with no stack, that is this one line.
+    this.stack = "";
+  }
+}
+
 /** Options of {@link AdminClient}. */
 export interface AdminClientOptions {
   /** Root URL of the proxy, without `/v1` (a trailing slash is stripped). */
@@ -51,6 +84,11 @@ export interface AdminClientOptions {
   maxAttempts?: number;
   /** First backoff delay in milliseconds; doubles per attempt, capped at 5 s. @default 250 */
   backoffMs?: number;
+  /**
+   * The stack whose gateway this is: the fix of a {@link GatewayUnreachableError} names it
+   * (`npm run start -- --stack <stack>`). @default unknown: a generic fix
+   */
+  stack?: string;
   /** Receives progress lines (retries, readiness), scrubbed like the errors. */
   log?: (message: string) => void;
   /**
@@ -218,6 +256,43 @@ function isTransportError(err: unknown): boolean {
   );
 }
 
+/** A transport error's code as a few words, for the errors that mean "no answer at all". */
+const NO_ANSWER: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  EPIPE: "connection closed",
+  UND_ERR_SOCKET: "connection closed",
+  ETIMEDOUT: "timed out",
+};
+
+/**
+ * The cause in a few words when `err` means that the gateway gave no answer at all (refused,
+ * reset, no connection or no response within `timeoutMs`); undefined for anything else (a name
+ * that does not resolve, a body cut short…).
+ */
+export function noAnswerReason(err: unknown, timeoutMs: number): string | undefined {
+  const { name, code } = (err ?? {}) as { name?: unknown; code?: unknown };
+  if (code === "UND_ERR_CONNECT_TIMEOUT") {
+    return `no connection within ${timeoutMs} ms, ${code}`;
+  }
+  if (code === "UND_ERR_HEADERS_TIMEOUT") {
+    return `no response within ${timeoutMs} ms, ${code}`;
+  }
+  if (name === "TimeoutError") {
+    return `no response within ${timeoutMs} ms`;
+  }
+  return typeof code === "string" && code in NO_ANSWER ? `${NO_ANSWER[code]}, ${code}` : undefined;
+}
+
+/** A root URL without user info, query or fragment (what an error may show of it). */
+function displayUrl(baseUrl: string): string {
+  if (!URL.canParse(baseUrl)) {
+    return baseUrl;
+  }
+  const url = new URL(baseUrl);
+  return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, "");
+}
+
 /** Admin API client: bearer auth, timeouts, retries with backoff, redacted errors. */
 export class AdminClient {
   readonly baseUrl: string;
@@ -227,6 +302,7 @@ export class AdminClient {
   readonly #timeoutMs: number;
   readonly #maxAttempts: number;
   readonly #backoffMs: number;
+  readonly #stack: string | undefined;
   readonly #log: (message: string) => void;
   readonly #dispatcher: Dispatcher;
 
@@ -237,6 +313,7 @@ export class AdminClient {
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.#backoffMs = options.backoffMs ?? 250;
+    this.#stack = options.stack;
     const log = options.log ?? (() => undefined);
     this.#log = (message) => log(scrubSecrets(message, this.#secrets));
     this.#dispatcher = new Agent({
@@ -289,7 +366,11 @@ export class AdminClient {
         if (!isTransportError(err)) {
           throw err;
         }
-        lastError = this.#error(req, 0, (err as Error).message);
+        const reason = noAnswerReason(err, this.#timeoutMs);
+        lastError =
+          reason === undefined
+            ? this.#error(req, 0, (err as Error).message)
+            : this.#unreachable(req, reason);
         continue;
       }
       if (status >= 200 && status < 300) {
@@ -307,6 +388,17 @@ export class AdminClient {
     throw lastError ?? this.#error(req, 0, "no attempt made");
   }
 
+  /** The one-line error for a gateway that gave no answer (`reason`) to `req`. */
+  #unreachable(req: AdminRequest, reason: string): GatewayUnreachableError {
+    return new GatewayUnreachableError(
+      req.method,
+      this.#safePath(req.path.split("?")[0] ?? req.path),
+      scrubSecrets(displayUrl(this.baseUrl), this.#secrets),
+      reason,
+      this.#stack,
+    );
+  }
+
   /**
    * Waits until `GET /health/readiness` answers 200 with `db: "connected"` (the proxy migrated
    * and reached its database), polling every `intervalMs` for at most `timeoutMs`.
@@ -316,6 +408,7 @@ export class AdminClient {
     const intervalMs = options.intervalMs ?? 1_000;
     const deadline = Date.now() + timeoutMs;
     let last = "no answer yet";
+    let noAnswer: string | undefined;
     for (let round = 1; ; round++) {
       try {
         const { status, body } = await this.#once({
@@ -331,13 +424,21 @@ export class AdminClient {
           return;
         }
         last = `HTTP ${status}, db=${typeof db === "string" ? db : "missing"}`;
+        noAnswer = undefined;
       } catch (err) {
         if (!isTransportError(err)) {
           throw err;
         }
-        last = (err as Error).message;
+        noAnswer = noAnswerReason(err, this.#timeoutMs);
+        last = noAnswer ?? (err as Error).message;
       }
       if (Date.now() + intervalMs > deadline) {
+        if (noAnswer !== undefined) {
+          throw this.#unreachable(
+            { method: "GET", path: "/health/readiness" },
+            `${noAnswer}; waited ${timeoutMs} ms`,
+          );
+        }
         throw new LiteLlmApiError(
           "GET",
           "/health/readiness",

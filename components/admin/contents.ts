@@ -34,6 +34,14 @@ export interface GatewayContentsArgs {
   >;
   /** Resources the admin calls must wait for (the proxy container, its database). */
   dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
+  /**
+   * The resource the contents die with: the proxy's data volume, when destroying the stack
+   * deletes it. Each content resource gets it as `deletedWith`, so a destroy that deletes it
+   * makes no admin-API call at all (the gateway may be down). Leave it unset when the data
+   * outlives the destroy: then every object is deleted through the admin API.
+   * @default unset
+   */
+  deletedWith?: pulumi.Resource;
 }
 
 /** Throws when a model refers to an undeclared credential or a name is declared twice. */
@@ -77,6 +85,7 @@ export class GatewayContents extends pulumi.ComponentResource {
     const base: pulumi.CustomResourceOptions = {
       parent: this,
       ...(args.dependsOn === undefined ? {} : { dependsOn: args.dependsOn }),
+      ...(args.deletedWith === undefined ? {} : { deletedWith: args.deletedWith }),
     };
 
     this.credentials = {};

@@ -9,7 +9,6 @@
 import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { DestroyResult, EngineEvent, Stack } from "@pulumi/pulumi/automation";
@@ -18,6 +17,7 @@ import { PROJECT } from "../../config";
 import { stackNames, type StackNames } from "../../components/naming";
 import { ensureBuilt } from "../../cli/build";
 import { openStack, pulumiExecutable } from "../../cli/workspace";
+import { freePort } from "../support/net";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -93,21 +93,8 @@ export function useToolchainEnv(): void {
   }
 }
 
-/** A free TCP port on 127.0.0.1 (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address !== null
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (re-exported for the suites). */
+export { freePort };
 
 /** A short unique suffix for names of stacks and Docker objects. */
 export function uniqueSuffix(): string {

@@ -237,3 +237,55 @@ describe("LiteLlmStack children", () => {
     expect(provider).not.toContain("generated-k-gateway-salt-key");
   });
 });
+
+describe("LiteLlmStack contents on destroy", () => {
+  const CONTENTS: Partial<StackConfig> = {
+    credentials: [{ name: "c", provider: "openai", values: pulumi.secret({ api_key: "sk-x" }) }],
+    models: [{ name: "m", target: "openai/gpt-4o", credential: "c", params: {} }],
+    keys: [{ alias: "k", metadata: {}, rotation: "0" }],
+  };
+  const CONTENT_TYPES = ["ProviderCredential", "ModelAlias", "VirtualKey"].map(
+    (t) => `pulumi-nodejs:dynamic/litellm:${t}`,
+  );
+
+  /** The URN of each content resource's `deletedWith` (undefined: none), by resource type. */
+  async function deletedWithOf(
+    name: string,
+    overrides: Partial<StackConfig>,
+  ): Promise<Record<string, string | undefined>> {
+    const { LiteLlmStack } = await import("../../components");
+    const seen: Array<Promise<[string, string | undefined]>> = [];
+    // A transformation sees every child's options, which the mocks do not record.
+    const record: pulumi.ResourceTransformation = ({ type, opts }) => {
+      if (CONTENT_TYPES.includes(type)) {
+        const urn = opts.deletedWith?.urn;
+        seen.push(
+          (urn === undefined ? Promise.resolve(undefined) : value(urn)).then((u) => [type, u]),
+        );
+      }
+      return undefined;
+    };
+    const stack = new LiteLlmStack(name, config({ ...CONTENTS, ...overrides }), {
+      transformations: [record],
+    });
+    await value(stack.virtualKeys);
+    const entries = await Promise.all(seen);
+    expect(entries.map(([type]) => type).sort()).toEqual([...CONTENT_TYPES].sort());
+    return Object.fromEntries(entries);
+  }
+
+  it("ties every content resource to the data volume when destroy deletes it (no admin call on destroy)", async () => {
+    // The Database component's Volume (mock URNs name the direct parent type only).
+    const volumeUrn = expect.stringMatching(/\$docker:index\/volume:Volume::dw1-db-data$/);
+    const all = await deletedWithOf("dw1", { deleteDataOnDestroy: true });
+    expect(all).toEqual(Object.fromEntries(CONTENT_TYPES.map((t) => [t, volumeUrn])));
+  });
+
+  it("leaves them to be deleted through the admin API when the data is kept or the volume adopted", async () => {
+    const none = Object.fromEntries(CONTENT_TYPES.map((t) => [t, undefined]));
+    expect(await deletedWithOf("dw2", { deleteDataOnDestroy: false })).toEqual(none);
+    expect(
+      await deletedWithOf("dw3", { deleteDataOnDestroy: true, existingVolume: "old_pgdata" }),
+    ).toEqual(none);
+  });
+});

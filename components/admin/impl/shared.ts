@@ -126,7 +126,24 @@ export interface AdminTuning {
   /** How long after create a missing model is taken as "not visible yet" rather than gone. */
   modelVisibilityGraceMs: number;
   modelPollMs: number;
+  /**
+   * The stack being deployed, named in the fix of a gateway that does not answer; unknown
+   * (e.g. a plain `pulumi` run): a generic fix.
+   */
+  stack: string | undefined;
   log: (message: string) => void;
+}
+
+/**
+ * Environment variable through which the stack commands (cli/workspace.ts) tell the provider
+ * process which stack it works on; the engine starts providers with the CLI's environment.
+ */
+export const STACK_NAME_ENV = "LITELLM_STACK_NAME";
+
+/** The stack named in `STACK_NAME_ENV`, if it is a stack name. */
+function stackFromEnv(): string | undefined {
+  const stack = process.env[STACK_NAME_ENV];
+  return stack !== undefined && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(stack) ? stack : undefined;
 }
 
 export const tuning: AdminTuning = {
@@ -137,6 +154,7 @@ export const tuning: AdminTuning = {
   readyIntervalMs: 1_000,
   modelVisibilityGraceMs: 60_000,
   modelPollMs: 500,
+  stack: stackFromEnv(),
   log: (m) => process.stderr.write(`${m}\n`),
 };
 
@@ -158,6 +176,7 @@ export async function withClient<T>(
     timeoutMs: tuning.timeoutMs,
     maxAttempts: tuning.maxAttempts,
     backoffMs: tuning.backoffMs,
+    ...(tuning.stack === undefined ? {} : { stack: tuning.stack }),
     log: tuning.log,
   });
   try {
