@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { stackLabels } from "./naming";
+import { hostUrl, stackLabels } from "./naming";
 import { SaltGuard } from "./salt-guard";
 
 /** Port LiteLLM listens on inside its container. */
@@ -152,11 +152,11 @@ export class Gateway extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [guard] },
     );
-    // A wildcard bind is reached on this host through loopback.
-    const reachable = ["0.0.0.0", "::"].includes(args.bindAddress) ? "127.0.0.1" : args.bindAddress;
-    const host = reachable.includes(":") ? `[${reachable}]` : reachable;
+
     this.containerName = container.name;
-    this.baseUrl = pulumi.interpolate`http://${host}:${container.ports.apply((p) => p?.[0]?.external ?? args.hostPort)}`;
+    this.baseUrl = container.ports.apply((p) =>
+      hostUrl(args.bindAddress, p?.[0]?.external ?? args.hostPort),
+    );
     this.masterKey = masterKey;
     this.uiPassword = uiPassword;
     this.saltKey = saltKey;

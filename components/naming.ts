@@ -51,3 +51,12 @@ export function stackLabels(stack: string, role: Role): { label: string; value: 
     { label: "litellm-stack.role", value: role },
   ];
 }
+
+/**
+ * The URL the gateway published on `bindAddress:port` is reached at from this host: a wildcard
+ * bind is reached through loopback, an IPv6 address goes in brackets.
+ */
+export function hostUrl(bindAddress: string, port: number | string): string {
+  const reachable = ["0.0.0.0", "::"].includes(bindAddress) ? "127.0.0.1" : bindAddress;
+  return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+}

@@ -44,6 +44,7 @@ export function loadAdminImpl(): typeof Impl {
 
 /** Provider of `pulumi-nodejs:dynamic/litellm:ProviderCredential`. */
 export const credentialProvider: pulumi.dynamic.ResourceProvider = {
+  configure: (req: any) => loadAdminImpl().configure(req.config),
   check: (olds: any, news: any) => loadAdminImpl().credential.check(olds, news),
   diff: (id: string, olds: any, news: any) => loadAdminImpl().credential.diff(id, olds, news),
   create: (inputs: any) => loadAdminImpl().credential.create(inputs),
@@ -54,6 +55,7 @@ export const credentialProvider: pulumi.dynamic.ResourceProvider = {
 
 /** Provider of `pulumi-nodejs:dynamic/litellm:ModelAlias`. */
 export const modelProvider: pulumi.dynamic.ResourceProvider = {
+  configure: (req: any) => loadAdminImpl().configure(req.config),
   check: (olds: any, news: any) => loadAdminImpl().model.check(olds, news),
   diff: (id: string, olds: any, news: any) => loadAdminImpl().model.diff(id, olds, news),
   create: (inputs: any) => loadAdminImpl().model.create(inputs),
@@ -64,6 +66,7 @@ export const modelProvider: pulumi.dynamic.ResourceProvider = {
 
 /** Provider of `pulumi-nodejs:dynamic/litellm:VirtualKey`. */
 export const keyProvider: pulumi.dynamic.ResourceProvider = {
+  configure: (req: any) => loadAdminImpl().configure(req.config),
   check: (olds: any, news: any) => loadAdminImpl().virtualKey.check(olds, news),
   diff: (id: string, olds: any, news: any) => loadAdminImpl().virtualKey.diff(id, olds, news),
   create: (inputs: any) => loadAdminImpl().virtualKey.create(inputs),

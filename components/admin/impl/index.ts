@@ -15,17 +15,83 @@
 import { credential as credentialImpl } from "./credential";
 import { virtualKey as keyImpl } from "./key";
 import { model as modelImpl } from "./model";
-import { OUTPUT_SCHEMA_VERSION, type Versioned } from "./shared";
+import { LiteLlmApiError } from "../client";
+import { hostUrl } from "../../naming";
+import { OUTPUT_SCHEMA_VERSION, type AdminConnection, type Versioned } from "./shared";
 
-/** The CRUD methods whose results are written to state. */
-interface Writes<I, O extends Versioned> {
+/** The stack config as the dynamic-provider host hands it to `configure` (`project:key`). */
+export interface ProviderConfig {
+  get(key: string): string | undefined;
+}
+
+/**
+ * The admin connection the *current* program gives the gateway, from the stack config the
+ * provider host is configured with (the stack config of this run): `litellm-stack:bindAddress`
+ * and `hostPort` for the URL, `litellm-stack:masterKey` for the key, each only when set. Stacks
+ * of other projects (the components used as a library) have none of these: the connection each
+ * resource stored is all there is.
+ */
+let current: Partial<AdminConnection> = {};
+
+/** Reads the current connection from the provider's config (see {@link current}). */
+export async function configure(config: ProviderConfig): Promise<void> {
+  const value = (key: string): string | undefined => {
+    const v = config.get(`litellm-stack:${key}`);
+    return v === undefined || v === "" ? undefined : v;
+  };
+  const port = value("hostPort");
+  const key = value("masterKey");
+  current = {
+    ...(port === undefined ? {} : { adminUrl: hostUrl(value("bindAddress") ?? "127.0.0.1", port) }),
+    ...(key === undefined ? {} : { adminKey: key }),
+  };
+}
+
+/** Whether another connection may work where this one failed: no answer, or the key refused. */
+const tryAnother = (err: unknown): boolean =>
+  err instanceof LiteLlmApiError && (err.status === 0 || err.status === 401);
+
+/**
+ * Runs `op` with the stored connection and the current one (if it differs), in `order`, moving
+ * to the next only when the gateway does not answer or refuses the key there. A read during a
+ * refresh runs before the gateway is updated (stored first); the delete of an object removed
+ * from the program runs after it (current first), when the stored port or key may be gone.
+ */
+async function withConnections<P extends AdminConnection, R>(
+  props: P,
+  order: "stored" | "current",
+  op: (props: P) => Promise<R>,
+): Promise<R> {
+  const now = { ...props, ...current };
+  const same = now.adminUrl === props.adminUrl && now.adminKey === props.adminKey;
+  const candidates = same ? [props] : order === "stored" ? [props, now] : [now, props];
+  let error: unknown;
+  for (const candidate of candidates) {
+    try {
+      return await op(candidate);
+    } catch (err) {
+      if (!tryAnother(err)) {
+        throw err;
+      }
+      error ??= err;
+    }
+  }
+  throw error;
+}
+
+/** The CRUD methods that write state or use a stored connection. */
+interface Writes<I, O extends Versioned & AdminConnection> {
   create(inputs: I): Promise<{ id: string; outs: O }>;
   read(id: string, props: O): Promise<{ id: string; props: O }>;
   update(id: string, olds: O, news: I): Promise<{ outs: O }>;
+  delete(id: string, props: O): Promise<void>;
 }
 
-/** The implementation with `schemaVersion` stamped on everything it writes to state. */
-function versioned<I, O extends Versioned, T extends Writes<I, O>>(impl: T): T {
+/**
+ * The implementation with `schemaVersion` stamped on everything it writes to state, and read and
+ * delete run against the current connection too (see {@link withConnections}).
+ */
+function versioned<I, O extends Versioned & AdminConnection, T extends Writes<I, O>>(impl: T): T {
   const stamp = (o: O): O => ({ ...o, schemaVersion: OUTPUT_SCHEMA_VERSION });
   return {
     ...impl,
@@ -34,9 +100,10 @@ function versioned<I, O extends Versioned, T extends Writes<I, O>>(impl: T): T {
       return { ...r, outs: stamp(r.outs) };
     },
     read: async (id: string, props: O) => {
-      const r = await impl.read(id, props);
+      const r = await withConnections(props, "stored", (p) => impl.read(id, p));
       return r.id === "" ? r : { ...r, props: stamp(r.props) };
     },
+    delete: (id: string, props: O) => withConnections(props, "current", (p) => impl.delete(id, p)),
     update: async (id: string, olds: O, news: I) => {
       const r = await impl.update(id, olds, news);
       return { ...r, outs: stamp(r.outs) };
