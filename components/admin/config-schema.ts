@@ -53,6 +53,12 @@ export const modelConfigSchema = z.object({
     .regex(/^[^/\s]+\/\S+$/, 'target must be "<provider>/<model>", e.g. "openai/gpt-4o"'),
   /** Name of a credential declared in `credentials`. @default none (params or env carry auth) */
   credential: name("credential").optional(),
+  /**
+   * Replace deployments of this public name that exist on the gateway but were not created by
+   * this stack (e.g. added in the UI): they are deleted, this one is created. Unset, the
+   * deployment fails on such a name (LiteLLM would balance requests between them). @default false
+   */
+  adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
   /** Extra non-secret `litellm_params` (`api_base`, `api_version`, `temperature`, `rpm`…). @default {} */
   params: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))

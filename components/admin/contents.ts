@@ -116,6 +116,7 @@ export class GatewayContents extends pulumi.ComponentResource {
           ...(m.params === undefined || Object.keys(m.params).length === 0
             ? {}
             : { params: m.params }),
+          ...(m.adopt === true ? { adopt: true } : {}),
         },
         cred === undefined ? base : { ...base, dependsOn: [cred] },
       );

@@ -83,6 +83,13 @@ export interface ModelAliasArgs extends AdminConnectionArgs {
   /** Extra non-secret `litellm_params` (`api_base`, `temperature`, `rpm`…). */
   params?: pulumi.Input<Record<string, pulumi.Input<string | number | boolean>>>;
   /**
+   * Replace deployments of the same public name that this stack did not create (create only;
+   * otherwise create fails on them, naming the fix). @default false
+   */
+  adopt?: pulumi.Input<boolean>;
+  /** Owner tag written to `model_info.pulumi_owner`. @default `<project>/<stack>/<resource name>` */
+  owner?: pulumi.Input<string>;
+  /**
    * Deployment id (`model_info.id`). Deterministic so a retried create never duplicates.
    * @default `pulumi-` + 24 hex chars of sha256(`<project>/<stack>/<resource name>`)
    */
@@ -110,6 +117,7 @@ export class ModelAlias extends pulumi.dynamic.Resource {
       {
         ...args,
         modelId: args.modelId ?? defaultModelId(name),
+        owner: args.owner ?? `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         adminKey: pulumi.secret(args.adminKey),
         createdAt: undefined,
       },

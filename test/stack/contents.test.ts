@@ -60,12 +60,28 @@ describe("GatewayContents", () => {
       owner: "litellm-stack/test/gw-key-svc",
     });
     const model = recorded.find((r) => r.name === "gw-model-fast")!;
+    expect(model.inputs["owner"]).toBe("litellm-stack/test/gw-model-fast");
+    expect(model.inputs["adopt"]).toBeUndefined();
     expect(model.inputs["modelId"]).toMatch(/^pulumi-[0-9a-f]{24}$/);
     const provider = model.inputs["__provider"];
     expect(typeof provider).toBe("string");
     expect(Buffer.byteLength(provider as string)).toBeGreaterThan(100);
     expect(Buffer.byteLength(provider as string)).toBeLessThanOrEqual(4096);
     expect(provider).not.toContain("sk-master-for-mocks");
+  });
+
+  it("passes adopt: true of a model through to its ModelAlias, with its owner tag", async () => {
+    const gc = new contents.GatewayContents("adopting", {
+      baseUrl: "http://127.0.0.1:4000",
+      masterKey: pulumi.secret("sk-master-for-mocks"),
+      models: [{ name: "taken", target: "openai/gpt-4o", adopt: true }],
+    });
+    await out(gc.models["taken"]!.urn);
+    const model = recorded.find((r) => r.name === "adopting-model-taken");
+    expect(model?.inputs).toMatchObject({
+      adopt: true,
+      owner: "litellm-stack/test/adopting-model-taken",
+    });
   });
 
   it("rejects a model whose credential is not declared, naming the property", () => {

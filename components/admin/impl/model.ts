@@ -62,6 +62,68 @@ async function patchModel(client: AdminClient, inputs: ModelInputs): Promise<voi
   });
 }
 
+/** LiteLLM's answer to GET /model/info when it holds no model at all. */
+const NO_MODELS = /model list not loaded/i;
+
+/** `model_info` field holding the owner tag of the resource that created the deployment. */
+const OWNER_FIELD = "pulumi_owner";
+
+/**
+ * Deployments of `inputs.publicName` this resource did not create: another id, and no owner tag
+ * of its own. Ids this stack derives (`pulumi-…`) without a tag are deployments written before
+ * tagging (a create-before-delete replacement of this very resource), not foreign ones.
+ */
+async function foreignDeployments(client: AdminClient, inputs: ModelInputs): Promise<string[]> {
+  let rows: Array<Record<string, unknown>>;
+  try {
+    const res = await client.call<{ data?: Array<Record<string, unknown>> }>({
+      method: "GET",
+      path: "/model/info",
+      // A gateway without any model answers 500 "LLM Model List not loaded in": nothing to clash.
+      noRetryWhen: (_s, body) => NO_MODELS.test(errorMessage(body)),
+    });
+    rows = res.body.data ?? [];
+  } catch (err) {
+    if (!(err instanceof LiteLlmApiError && NO_MODELS.test(errorMessage(err.body)))) {
+      throw err;
+    }
+    rows = [];
+  }
+  return rows
+    .filter((row) => row["model_name"] === inputs.publicName)
+    .map((row) => (row["model_info"] ?? {}) as Record<string, unknown>)
+    .filter((info) => {
+      const id = String(info["id"] ?? "");
+      const owner = info[OWNER_FIELD];
+      return (
+        id !== inputs.modelId &&
+        owner !== inputs.owner &&
+        !(owner === undefined && id.startsWith("pulumi-"))
+      );
+    })
+    .map((info) => String(info["id"] ?? ""));
+}
+
+/**
+ * A public name held by deployments this stack did not create would have LiteLLM balance
+ * requests between them and this one: refuse, or with `adopt` delete them first.
+ */
+async function clearForeignDeployments(client: AdminClient, inputs: ModelInputs): Promise<void> {
+  const foreign = await foreignDeployments(client, inputs);
+  if (foreign.length === 0) {
+    return;
+  }
+  if (inputs.adopt !== true) {
+    throw new Error(
+      `ModelAlias "${inputs.publicName}": the gateway already has ${foreign.length === 1 ? "a deployment" : `${foreign.length} deployments`} of this public name that this stack did not create (id ${foreign.join(", ")}); LiteLLM would balance requests between ${foreign.length === 1 ? "it" : "them"} and this one. ` +
+        `Fix: set adopt: true on this model (stack config: the "adopt" field of its entry in models) to replace ${foreign.length === 1 ? "it" : "them"}, or rename the declared model.`,
+    );
+  }
+  for (const id of foreign) {
+    await client.call({ method: "POST", path: "/model/delete", body: { id } });
+  }
+}
+
 /** ModelAlias implementation. */
 export const model = {
   async check(olds: unknown, news: Record<string, unknown>) {
@@ -144,6 +206,7 @@ export const model = {
   async create(inputs: ModelInputs): Promise<{ id: string; outs: ModelOutputs }> {
     await withClient(inputs, async (client) => {
       await waitReady(client);
+      await clearForeignDeployments(client, inputs);
       try {
         await client.call({
           method: "POST",
@@ -151,7 +214,10 @@ export const model = {
           body: {
             model_name: inputs.publicName,
             litellm_params: modelParams(inputs, false),
-            model_info: { id: inputs.modelId },
+            model_info: {
+              id: inputs.modelId,
+              ...(inputs.owner === undefined ? {} : { [OWNER_FIELD]: inputs.owner }),
+            },
           },
           noRetryWhen: (_s, body) => /failed to add model to db/i.test(errorMessage(body)),
         });

@@ -57,6 +57,13 @@ export interface ModelInputs extends AdminConnection {
   target: string;
   credentialName?: string;
   params?: Record<string, string | number | boolean>;
+  /**
+   * Owner tag written to `model_info.pulumi_owner` at create; a deployment of the same public
+   * name without it (or with another) was not made by this resource. ModelAlias always sets it.
+   */
+  owner?: string;
+  /** Replace deployments of this public name that this stack did not create (create only). */
+  adopt?: boolean;
 }
 /** Outputs of a ModelAlias. */
 export interface ModelOutputs extends ModelInputs, Versioned {
