@@ -18,8 +18,19 @@ const name = (what: string) =>
     .trim()
     .min(1, `${what} must not be empty`);
 
-const limit = (what: string) =>
-  z.number({ error: `${what} must be a number` }).min(0, `${what} must not be negative`);
+/**
+ * A non-negative number (whole with `int`). `pulumi config set --path` types whole numbers but
+ * keeps a decimal such as `25.5` as a string, so a decimal string is read as its number.
+ */
+const limit = (what: string, options: { int?: boolean } = {}) => {
+  const number = z
+    .number({ error: `${what} must be a number` })
+    .min(0, `${what} must not be negative`);
+  return z.preprocess(
+    (v) => (typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v),
+    options.int === true ? number.int(`${what} must be a whole number`) : number,
+  );
+};
 
 /** One provider credential. */
 export const credentialConfigSchema = z.object({
@@ -89,9 +100,9 @@ export const keyConfigSchema = z.object({
   /** Budget in USD. @default no budget */
   maxBudget: limit("maxBudget").optional(),
   /** Requests per minute. @default unlimited */
-  rpmLimit: limit("rpmLimit").int().optional(),
+  rpmLimit: limit("rpmLimit", { int: true }).optional(),
   /** Tokens per minute. @default unlimited */
-  tpmLimit: limit("tpmLimit").int().optional(),
+  tpmLimit: limit("tpmLimit", { int: true }).optional(),
   /** LiteLLM team id. @default none */
   teamId: name("teamId").optional(),
   /** Free-form metadata stored on the key. @default {} */

@@ -216,6 +216,21 @@ describe("parseConfig", () => {
     ]);
   });
 
+  it("reads a decimal key budget that pulumi config set --path kept as a string, and still refuses a non-number", () => {
+    const keys = (k: Record<string, unknown>) => JSON.stringify([{ alias: "app", ...k }]);
+    expect(
+      parseConfig("dev", { keys: keys({ maxBudget: "25.5" }) }, noSecrets).keys[0],
+    ).toMatchObject({
+      maxBudget: 25.5,
+    });
+    expect(problems({ keys: keys({ maxBudget: "lots" }) })).toEqual([
+      "litellm-stack:keys[0].maxBudget: maxBudget must be a number. Fix: pulumi config set --path 'litellm-stack:keys[0].maxBudget' <value>",
+    ]);
+    expect(problems({ keys: keys({ rpmLimit: "1.5" }) })).toEqual([
+      "litellm-stack:keys[0].rpmLimit: rpmLimit must be a whole number. Fix: pulumi config set --path 'litellm-stack:keys[0].rpmLimit' <value>",
+    ]);
+  });
+
   it("requires credential values to be secret config", () => {
     expect(
       problems({
