@@ -7,10 +7,11 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 sweep() { # sweep KIND: every object of KIND (container, network, volume) of a test stack or test
-  local kind="$1" ids all=()
+  local kind="$1" ids all=() id='{{.ID}}'
   [[ "$kind" == container ]] && all=(-a)
-  ids="$(docker "$kind" ls "${all[@]}" --format '{{.ID}} {{.Label "litellm-stack.stack"}} {{.Label "litellm-stack.test"}}' 2>/dev/null |
-    awk '$2 ~ /^e2e-/ || $3 != "" { print $1 }')"
+  [[ "$kind" == volume ]] && id='{{.Name}}'
+  ids="$(docker "$kind" ls "${all[@]}" --format "$id"'|{{.Label "litellm-stack.stack"}}|{{.Label "litellm-stack.test"}}' 2>/dev/null |
+    awk -F'|' '$2 ~ /^e2e-/ || $3 != "" { print $1 }')"
   [[ -n "$ids" ]] || return 0
   case "$kind" in
     container) docker rm -fv $ids >/dev/null ;;

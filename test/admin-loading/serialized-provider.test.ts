@@ -12,6 +12,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   realpathSync,
@@ -199,3 +200,35 @@ describe.each(Object.keys(loaded) as (keyof typeof loaded)[])(
     });
   },
 );
+
+describe("a checkout installed with npm ci --omit=dev (no devDependencies)", () => {
+  it("builds dist/ on install, and the serialized provider checks valid inputs from its root", async () => {
+    const dir = path.join(scratch, "omit-dev");
+    mkdirSync(dir);
+    for (const entry of [
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "config.ts",
+      "components",
+    ]) {
+      cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+    }
+    execFileSync("npm", ["ci", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"], {
+      cwd: dir,
+      stdio: "pipe",
+    });
+    // The devDependencies are absent; prepare (npm run build) still compiled dist/.
+    expect(existsSync(path.join(dir, "node_modules", "vitest"))).toBe(false);
+    expect(existsSync(path.join(dir, "dist", "components", "admin", "impl", "index.js"))).toBe(
+      true,
+    );
+    const text = (await serialize(loaded.dist().credentialProvider)).text;
+    const r = await checkInChild(text, dir);
+    expect(r.error).toBeUndefined();
+    expect(r.tsLoader).toBe(false);
+    expect(r.result).toEqual({ inputs: { ...news, provider: "openai" }, failures: [] });
+    expect(r.ownFiles).toContain(path.join(dir, "dist/components/admin/impl/index.js"));
+  }, 180_000);
+});
