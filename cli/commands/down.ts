@@ -53,7 +53,7 @@ export function planData(outputs: OutputMap): DataPlan {
 }
 
 /** `pulumi state unprotect --all` (the Automation API has no call for it; nothing is parsed). */
-function unprotectAll(stack: Stack): Promise<void> {
+export function unprotectAll(stack: Stack): Promise<void> {
   const ws = stack.workspace as LocalWorkspace;
   return new Promise((resolve, reject) => {
     execFile(

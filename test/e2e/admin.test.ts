@@ -10,6 +10,7 @@ import {
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
   adminApi,
+  chat,
   deployedFixture,
   describeE2E,
   health,
@@ -69,21 +70,6 @@ const test = base.extend<{ gw: DeployedStack }>({
 
 const masterKeyOf = (gw: DeployedStack) => gw.output<string>("LITELLM_MASTER_KEY");
 const rawKeysOf = (gw: DeployedStack) => gw.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS");
-
-/** A chat completion on `model` with `key`: status and the answer's text. */
-async function chat(
-  baseUrl: string,
-  key: string,
-  model: string,
-): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${baseUrl}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
-  });
-  const body = (await res.json()) as { choices?: { message?: { content?: string } }[] };
-  return { status: res.status, text: body.choices?.[0]?.message?.content ?? "" };
-}
 
 /**
  * Every declared credential is stored and readable (LiteLLM decrypts it to mask it), and every

@@ -16,7 +16,8 @@ import { describe, it } from "vitest";
 import { PROJECT } from "../../config";
 import { stackNames, type StackNames } from "../../components/naming";
 import { ensureBuilt } from "../../cli/build";
-import { openStack, pulumiExecutable } from "../../cli/workspace";
+import { unprotectAll } from "../../cli/commands/down";
+import { openStack } from "../../cli/workspace";
 import { freePort } from "../support/net";
 
 /** The repository root. */
@@ -234,14 +235,7 @@ export async function createTestStack(
       return readFileSync(path.join(stacks, projectDir, `${name}.json`), "utf8");
     },
     destroy: async () => {
-      const unprotect = await run(
-        pulumiExecutable(stack),
-        ["state", "unprotect", "--all", "--yes", "--non-interactive", "--stack", name],
-        { cwd: stack.workspace.workDir, env: { ...process.env, ...env } },
-      );
-      if (unprotect.code !== 0) {
-        throw new Error(`pulumi state unprotect failed: ${unprotect.stderr}`);
-      }
+      await unprotectAll(stack);
       return stack.destroy();
     },
     remove: async function (this: TestStack) {
@@ -341,6 +335,21 @@ export async function adminApi(
     parsed = { text };
   }
   return { status: res.status, body: parsed };
+}
+
+/** A chat completion on `model` with `key`: the status and the answer's text. */
+export async function chat(
+  baseUrl: string,
+  key: string,
+  model: string,
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${baseUrl}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+  });
+  const body = (await res.json()) as { choices?: { message?: { content?: string } }[] };
+  return { status: res.status, text: body.choices?.[0]?.message?.content ?? "" };
 }
 
 /** Runs `docker <args>` and returns stdout; throws on a non-zero exit. */

@@ -15,6 +15,7 @@ import {
   POSTGRES_IMAGE,
   ROOT,
   adminApi,
+  chat,
   createTestStack,
   describeE2E,
   freePort,
@@ -69,16 +70,10 @@ describeE2E(
             }[]
           ).map((c) => [c.credential_name, c.credential_values["api_key"]]),
         ).toEqual([["lib-cred", "sk****77"]]);
-        const chat = await fetch(`${baseUrl}/v1/chat/completions`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${rawKey}`, "content-type": "application/json" },
-          body: JSON.stringify({ model: "lib-model", messages: [{ role: "user", content: "hi" }] }),
+        expect(await chat(baseUrl, rawKey, "lib-model")).toEqual({
+          status: 200,
+          text: "answer from the library fixture",
         });
-        expect(chat.status).toBe(200);
-        expect(
-          ((await chat.json()) as { choices: { message: { content: string } }[] }).choices[0]
-            ?.message.content,
-        ).toBe("answer from the library fixture");
 
         expect(await t.changes()).toEqual([]);
 

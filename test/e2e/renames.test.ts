@@ -9,6 +9,7 @@ import {
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
   adminApi,
+  chat,
   deployTestStack,
   describeE2E,
   type ConfigEntry,
@@ -25,15 +26,6 @@ const contents = (cred: string, model: string, key: string): Record<string, Conf
   "keys[0].alias": key,
 });
 
-async function chat(baseUrl: string, key: string, model: string): Promise<number> {
-  const res = await fetch(`${baseUrl}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
-  });
-  return res.status;
-}
-
 describeE2E("renaming gateway contents in config", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
   test("replaces a renamed credential and model, and mints a new raw key for a renamed key (the old one stops working)", async () => {
     const t = await deployTestStack("rename", {
@@ -43,7 +35,7 @@ describeE2E("renaming gateway contents in config", [POSTGRES_IMAGE, LITELLM_IMAG
       const masterKey = await t.output<string>("LITELLM_MASTER_KEY");
       const oldKey = (await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS"))["key-a"];
       expect(oldKey).toMatch(/^sk-/);
-      expect(await chat(t.baseUrl, oldKey as string, "model-a")).toBe(200);
+      expect((await chat(t.baseUrl, oldKey as string, "model-a")).status).toBe(200);
 
       await t.removeConfig(["credentials", "models", "keys"]);
       await t.setConfig(contents("cred-b", "model-b", "key-b"));
@@ -62,8 +54,8 @@ describeE2E("renaming gateway contents in config", [POSTGRES_IMAGE, LITELLM_IMAG
       expect(Object.keys(keys)).toEqual(["key-b"]);
       const newKey = keys["key-b"] as string;
       expect(newKey).not.toBe(oldKey);
-      expect(await chat(t.baseUrl, newKey, "model-b")).toBe(200);
-      expect(await chat(t.baseUrl, oldKey as string, "model-b")).toBe(401);
+      expect((await chat(t.baseUrl, newKey, "model-b")).status).toBe(200);
+      expect((await chat(t.baseUrl, oldKey as string, "model-b")).status).toBe(401);
       expect(await t.changes()).toEqual([]);
     } finally {
       await t.remove();

@@ -17,6 +17,7 @@ import {
   POSTGRES_IMAGE,
   ROOT,
   changes,
+  chat,
   createTestStack,
   describeE2E,
   inspect,
@@ -75,16 +76,6 @@ function dynamicResources(
       provider: String(r.outputs?.["__provider"]),
       schemaVersion: r.outputs?.["schemaVersion"],
     }));
-}
-
-/** A chat completion with `key` on `model`: the status. */
-async function chatStatus(baseUrl: string, key: string, model: string): Promise<number> {
-  const res = await fetch(`${baseUrl}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
-  });
-  return res.status;
 }
 
 describeE2E(
@@ -146,7 +137,7 @@ describeE2E(
         expect((await current.outputs())["LITELLM_VIRTUAL_KEYS"]?.value).toEqual({
           "up-key": rawKey,
         });
-        expect(await chatStatus(t.baseUrl, rawKey as string, "up-model")).toBe(200);
+        expect((await chat(t.baseUrl, rawKey as string, "up-model")).status).toBe(200);
         expect(await changes(current)).toEqual([]);
 
         const down = await t.cli("down");
