@@ -23,31 +23,42 @@ import {
   inspect,
 } from "./harness";
 
-/** The previous release: a git tag kept in the repository. */
-const PREVIOUS_RELEASE = "v0.1.0";
+/**
+ * The previous release: a git tag kept in the repository, and the commit it names. A clone made
+ * without tags (CI clones one branch) still has the commit in main's history, so the test checks
+ * out the commit and, where the tag exists, first checks that it still names that commit.
+ */
+const PREVIOUS_RELEASE = {
+  tag: "v0.1.0",
+  commit: "0640c3ceb43d588cbbf3dfec5badf6afa2d99917",
+} as const;
 
 /** Checks the previous release out as a git worktree that shares this checkout's node_modules. */
 function checkOutPreviousRelease(): { dir: string; remove: () => void } {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), "litellm-stack-release-")), "tree");
-  const git = (...args: string[]) => execFileSync("git", ["-C", ROOT, ...args], { stdio: "pipe" });
-  try {
-    git("rev-parse", "--verify", "--quiet", `refs/tags/${PREVIOUS_RELEASE}`);
-  } catch {
-    // A clone made without tags: fetch the one tag from where it was cloned.
-    git(
-      "fetch",
-      "--quiet",
-      "origin",
-      `refs/tags/${PREVIOUS_RELEASE}:refs/tags/${PREVIOUS_RELEASE}`,
-    );
-  }
-  try {
-    git("worktree", "add", "--detach", dir, PREVIOUS_RELEASE);
-  } catch (err) {
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", ROOT, ...args], { stdio: "pipe" })
+      .toString()
+      .trim();
+  const { tag, commit } = PREVIOUS_RELEASE;
+  const resolve = (ref: string): string | undefined => {
+    try {
+      return git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
+    } catch {
+      return undefined;
+    }
+  };
+  const released = resolve(commit);
+  if (released === undefined) {
     throw new Error(
-      `cannot check out the previous release ${PREVIOUS_RELEASE} (is the tag in this clone? git fetch --tags): ${String((err as { stderr?: Buffer }).stderr ?? err)}`,
+      `the previous release ${tag} (commit ${commit}) is not in this clone's history: clone the whole history (git fetch --unshallow)`,
     );
   }
+  const tagged = resolve(`refs/tags/${tag}`);
+  if (tagged !== undefined && tagged !== released) {
+    throw new Error(`the tag ${tag} names ${tagged}, not the previous release ${released}`);
+  }
+  git("worktree", "add", "--detach", dir, released);
   symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   return {
     dir,
@@ -79,7 +90,7 @@ function dynamicResources(
 }
 
 describeE2E(
-  `a stack deployed by the previous release (${PREVIOUS_RELEASE}) under the current code`,
+  `a stack deployed by the previous release (${PREVIOUS_RELEASE.tag}) under the current code`,
   [POSTGRES_IMAGE, LITELLM_IMAGE],
   () => {
     test("the current code refreshes, updates without replacing anything, previews clean and destroys", async () => {
