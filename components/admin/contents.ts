@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { contentsProblems, type KeyConfig, type ModelConfig } from "./config-schema";
-import { ModelAlias, ProviderCredential, VirtualKey } from "./resources";
+import { ProviderCredential } from "./credential/resource";
+import { VirtualKey } from "./key/resource";
+import { ModelAlias } from "./model/resource";
 
 /** A credential to declare; `values` may be a secret Output (from secret config). */
 export interface CredentialSpec {

@@ -17,13 +17,8 @@ export {
   type CredentialSpec,
   type GatewayContentsArgs,
 } from "./contents";
-export {
-  ModelAlias,
-  ProviderCredential,
-  VirtualKey,
-  defaultModelId,
-  type ModelAliasArgs,
-  type ProviderCredentialArgs,
-  type VirtualKeyArgs,
-} from "./resources";
+export { ProviderCredential, type ProviderCredentialArgs } from "./credential/resource";
+export { VirtualKey, type VirtualKeyArgs } from "./key/resource";
+export { ModelAlias, defaultModelId, type ModelAliasArgs } from "./model/resource";
+export type { AdminConnectionArgs } from "./resource-args";
 export { credentialProvider, keyProvider, modelProvider } from "./providers";

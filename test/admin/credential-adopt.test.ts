@@ -13,7 +13,7 @@ interface Recorded {
   inputs: Record<string, unknown>;
 }
 let contents: typeof import("../../components/admin/contents");
-let resources: typeof import("../../components/admin/resources");
+let resources: typeof import("../../components/admin");
 const recorded = new Map<string, Recorded>();
 
 beforeAll(async () => {
@@ -30,7 +30,7 @@ beforeAll(async () => {
     false, // not a preview: outputs resolve
   );
   contents = await import("../../components/admin/contents");
-  resources = await import("../../components/admin/resources");
+  resources = await import("../../components/admin");
 });
 
 /** The inputs the engine received for a resource (registration is asynchronous). */

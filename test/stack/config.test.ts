@@ -181,7 +181,7 @@ describe("parseConfig", () => {
       keys: JSON.stringify([{ alias: "agyn_key" }, { alias: "app", duration: "3x" }]),
     };
     expect(problems(raw, new Set(["credentials"]))).toEqual([
-      "litellm-stack:keys[0].alias: alias is reserved by the consuming server (reserved: agyn_key, agents-service). Fix: pulumi config set --path 'litellm-stack:keys[0].alias' <value>",
+      "litellm-stack:keys[0].alias: alias \"agyn_key\" is reserved by the consuming server (reserved: agyn_key, agents-service). Fix: pulumi config set --path 'litellm-stack:keys[0].alias' <value>",
       "litellm-stack:keys[1].duration: duration must be a number followed by s, m, h, d, w or mo. Fix: pulumi config set --path 'litellm-stack:keys[1].duration' <value>",
       "litellm-stack:models[1].credential: credential \"missing\" is not declared in credentials. Fix: pulumi config set --path 'litellm-stack:models[1].credential' <value>",
     ]);

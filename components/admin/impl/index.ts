@@ -12,9 +12,9 @@
  * - key: create POST /key/generate (caller-chosen raw key), read GET /key/info, update POST
  *   /key/update, delete POST /key/delete
  */
-import { credential as credentialImpl } from "./credential";
-import { virtualKey as keyImpl } from "./key";
-import { model as modelImpl } from "./model";
+import { credential as credentialImpl } from "../credential/impl";
+import { virtualKey as keyImpl } from "../key/impl";
+import { model as modelImpl } from "../model/impl";
 import { LiteLlmApiError } from "../client";
 import { hostUrl } from "../../naming";
 import { OUTPUT_SCHEMA_VERSION, type AdminConnection, type Versioned } from "./shared";

@@ -12,8 +12,13 @@ import {
   unknownProviderReason,
 } from "../rules";
 
-/** The engine's placeholder for a value not known yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import type { CredentialInputs } from "../credential/schema";
+import type { KeyInputs } from "../key/schema";
+import type { ModelInputs } from "../model/schema";
+import { UNKNOWN } from "../schema-parts";
+
+export { UNKNOWN, u } from "../schema-parts";
+export type { CredentialInputs, KeyInputs, ModelInputs };
 
 /** Connection inputs every resource carries; `adminKey` is a secret input. */
 export interface AdminConnection {
@@ -21,19 +26,6 @@ export interface AdminConnection {
   adminKey: string;
 }
 
-/** Resolved inputs of a ProviderCredential. */
-export interface CredentialInputs extends AdminConnection {
-  name: string;
-  provider: string;
-  values: Record<string, string>;
-  /**
-   * Owner tag written to `credential_info.pulumi_owner`; tells this resource's own lost create
-   * apart from a credential someone else made. ProviderCredential always sets it.
-   */
-  owner?: string;
-  /** Take over a credential of this name that this stack did not create (create only). */
-  adopt?: boolean;
-}
 /**
  * The version of the output shape this implementation writes into every resource's state
  * (`schemaVersion`). State written before versioning has none: version 0. Bump it when an output
@@ -50,41 +42,12 @@ export interface Versioned {
 /** Outputs of a ProviderCredential (the inputs, provider canonical). */
 export type CredentialOutputs = CredentialInputs & Versioned;
 
-/** Resolved inputs of a ModelAlias. */
-export interface ModelInputs extends AdminConnection {
-  modelId: string;
-  publicName: string;
-  target: string;
-  credentialName?: string;
-  params?: Record<string, string | number | boolean>;
-  /**
-   * Owner tag written to `model_info.pulumi_owner` at create; a deployment of the same public
-   * name without it (or with another) was not made by this resource. ModelAlias always sets it.
-   */
-  owner?: string;
-  /** Replace deployments of this public name that this stack did not create (create only). */
-  adopt?: boolean;
-}
 /** Outputs of a ModelAlias. */
 export interface ModelOutputs extends ModelInputs, Versioned {
   /** When the model was created (ISO); bounds the eventual-consistency window of reads. */
   createdAt: string;
 }
 
-/** Resolved inputs of a VirtualKey. */
-export interface KeyInputs extends AdminConnection {
-  /** Stable owner tag stored in the key's metadata (stack + resource name). */
-  owner: string;
-  alias: string;
-  models: string[];
-  duration?: string;
-  maxBudget?: number;
-  rpmLimit?: number;
-  tpmLimit?: number;
-  teamId?: string;
-  metadata?: Record<string, unknown>;
-  rotation?: string;
-}
 /**
  * Settings of a VirtualKey that the stack does not expose and holds at LiteLLM's defaults; read
  * back so that a change made by hand shows as drift.
@@ -224,32 +187,6 @@ export function errorMessage(body: unknown): string {
 export const isKnown = (v: unknown): boolean => v !== UNKNOWN;
 
 // ---------------------------------------------------------------- check helpers
-
-/** A schema that also accepts the engine's "unknown" placeholder (preview). */
-export function u<T extends z.ZodType>(schema: T) {
-  return z.union([z.literal(UNKNOWN), schema]);
-}
-
-export const nonEmpty = (what: string) =>
-  z
-    .string({ error: `${what} must be a string` })
-    .refine((s) => s.trim().length > 0, `${what} must not be empty`);
-
-export const connectionShape = {
-  adminUrl: u(
-    z
-      .string({ error: "adminUrl must be a string" })
-      .regex(/^https?:\/\/[^/]/, "adminUrl must be an http(s) URL"),
-  ),
-  adminKey: u(nonEmpty("adminKey")),
-};
-
-export const nonNegative = (what: string) =>
-  u(
-    z
-      .number({ error: `${what} must be a number` })
-      .refine((n) => Number.isFinite(n) && n >= 0, `${what} must not be negative`),
-  ).optional();
 
 export function toFailures(error: z.ZodError): CheckFailure[] {
   return error.issues.map((i) => {

@@ -3,34 +3,26 @@
  * /model/info?litellm_model_id=, update PATCH /model/{id}/update, delete POST /model/delete.
  * No Pulumi imports.
  */
-import { z } from "zod";
 import { AdminClient, LiteLlmApiError } from "../client";
+import { modelCheckSchema } from "./schema";
+import { SERVER_DEFAULT_PARAMS, normalizeProvider, sameParamValue } from "../rules";
 import {
-  SERVER_DEFAULT_PARAMS,
-  normalizeProvider,
-  paramNameProblem,
-  sameParamValue,
-} from "../rules";
-import {
-  connectionShape,
   patchWhen,
   buildDiff,
   errorMessage,
   isKnown,
-  nonEmpty,
   providerFailure,
   runCheck,
   same,
   sameProvider,
   sleep,
   tuning,
-  u,
   waitReady,
   withClient,
   type DiffResult,
   type ModelInputs,
   type ModelOutputs,
-} from "./shared";
+} from "../impl/shared";
 
 // ---------------------------------------------------------------- ModelAlias
 
@@ -127,35 +119,7 @@ async function clearForeignDeployments(client: AdminClient, inputs: ModelInputs)
 /** ModelAlias implementation. */
 export const model = {
   async check(olds: unknown, news: Record<string, unknown>) {
-    const schema = z.object({
-      ...connectionShape,
-      modelId: u(nonEmpty("modelId")),
-      publicName: u(nonEmpty("publicName")),
-      target: u(
-        z
-          .string({ error: "target must be a string" })
-          .regex(/^[^/\s]+\/\S+/, 'target must be "<provider>/<model>", e.g. "openai/gpt-4o"'),
-      ),
-      credentialName: u(nonEmpty("credentialName")).optional(),
-      params: u(
-        z
-          .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
-            error: "params must map names to strings, numbers or booleans",
-          })
-          .superRefine((p, ctx) => {
-            for (const k of Object.keys(p)) {
-              const message = paramNameProblem(
-                k,
-                "put it in a ProviderCredential and set credentialName",
-              );
-              if (message !== undefined) {
-                ctx.addIssue({ code: "custom", path: [k], message });
-              }
-            }
-          }),
-      ).optional(),
-    });
-    const result = runCheck(schema, news);
+    const result = runCheck(modelCheckSchema, news);
     if (result.failures.length > 0 || !isKnown(news["target"])) {
       return result;
     }

@@ -8,31 +8,23 @@
  * a create whose answer was lost with the engine) and moves a holder of an older generation aside.
  */
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
 import { AdminClient, LiteLlmApiError } from "../client";
-import { DURATION_PATTERN, RESERVED_KEY_ALIASES } from "../rules";
+import { GENERATION_FIELD, OWNER_FIELD, keyCheckSchema } from "./schema";
 import {
-  connectionShape,
   buildDiff,
   errorMessage,
-  nonEmpty,
-  nonNegative,
   runCheck,
   same,
   sha256,
-  u,
   waitReady,
   withClient,
   type DiffResult,
   type KeyInputs,
   type KeyOutputs,
   type KeyServerSettings,
-} from "./shared";
+} from "../impl/shared";
 
 // ---------------------------------------------------------------- VirtualKey
-
-const OWNER_FIELD = "pulumi_owner";
-const GENERATION_FIELD = "pulumi_generation";
 
 /** Inputs that `/key/update` writes; a change of any of them is an in-place update. */
 const KEY_API_FIELDS = [
@@ -209,45 +201,7 @@ async function freeAlias(
 /** VirtualKey implementation. */
 export const virtualKey = {
   async check(_olds: unknown, news: Record<string, unknown>) {
-    const schema = z.object({
-      ...connectionShape,
-      owner: u(nonEmpty("owner")),
-      alias: u(
-        nonEmpty("alias").superRefine((a, ctx) => {
-          if (RESERVED_KEY_ALIASES.includes(a.trim())) {
-            ctx.addIssue({
-              code: "custom",
-              message: `alias "${a}" is reserved by the consuming server (reserved: ${RESERVED_KEY_ALIASES.join(", ")})`,
-            });
-          }
-        }),
-      ),
-      models: u(z.array(u(nonEmpty("models[]")), { error: "models must be a list of strings" })),
-      duration: u(
-        z
-          .string({ error: "duration must be a string" })
-          .regex(DURATION_PATTERN, "duration must be a number followed by s, m, h, d, w or mo"),
-      ).optional(),
-      maxBudget: nonNegative("maxBudget"),
-      rpmLimit: nonNegative("rpmLimit"),
-      tpmLimit: nonNegative("tpmLimit"),
-      teamId: u(nonEmpty("teamId")).optional(),
-      metadata: u(
-        z
-          .record(z.string(), z.unknown(), { error: "metadata must be a map" })
-          .superRefine((m, ctx) => {
-            const own = [OWNER_FIELD, GENERATION_FIELD].filter((f) => f in m);
-            if (own.length > 0) {
-              ctx.addIssue({
-                code: "custom",
-                message: `metadata must not set ${own.join(" or ")}: the provider writes them to recognise its own keys (use \`owner\` and \`rotation\`)`,
-              });
-            }
-          }),
-      ).optional(),
-      rotation: u(z.string({ error: "rotation must be a string" })).optional(),
-    });
-    return runCheck(schema, news);
+    return runCheck(keyCheckSchema, news);
   },
 
   async diff(_id: string, olds: KeyOutputs, news: KeyInputs): Promise<DiffResult> {

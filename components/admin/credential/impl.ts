@@ -6,27 +6,24 @@
  * A name that already exists at create is this create's own earlier attempt (a lost response)
  * when it carries that owner; otherwise it is taken over only with `adopt: true`.
  */
-import { z } from "zod";
 import { AdminClient, LiteLlmApiError } from "../client";
 import { normalizeProvider, unknownProviderReason } from "../rules";
+import { credentialCheckSchema } from "./schema";
 import {
-  connectionShape,
   UNKNOWN,
   buildDiff,
   errorMessage,
   isKnown,
-  nonEmpty,
   providerFailure,
   runCheck,
   same,
   sameProvider,
-  u,
   waitReady,
   withClient,
   type CredentialInputs,
   type CredentialOutputs,
   type DiffResult,
-} from "./shared";
+} from "../impl/shared";
 
 // ---------------------------------------------------------------- ProviderCredential
 
@@ -179,21 +176,7 @@ async function takeOver(client: AdminClient, inputs: CredentialInputs): Promise<
 /** ProviderCredential implementation. */
 export const credential = {
   async check(olds: unknown, news: Record<string, unknown>) {
-    const schema = z.object({
-      ...connectionShape,
-      name: u(nonEmpty("name")),
-      provider: u(nonEmpty("provider")),
-      owner: u(nonEmpty("owner")).optional(),
-      adopt: u(z.boolean({ error: "adopt must be true or false" })).optional(),
-      values: u(
-        z
-          .record(z.string(), z.string({ error: "values must map names to strings" }), {
-            error: "values must be a map of strings",
-          })
-          .refine((v) => Object.keys(v).length > 0, "values must not be empty"),
-      ),
-    });
-    const result = runCheck(schema, news);
+    const result = runCheck(credentialCheckSchema, news);
     if (result.failures.length > 0) {
       return result;
     }
