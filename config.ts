@@ -263,12 +263,23 @@ function parseContents(
     for (const issue of parsed.error.issues) {
       const [list, ...rest] = issue.path;
       const where = `${String(list)}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
-      const secret = list === "credentials" && rest.includes("values");
+      const secret =
+        (list === "credentials" && rest.includes("values")) ||
+        (list === "keys" && rest.includes("adoptKey"));
       problems.push(
         `${PROJECT}:${where}: ${issue.message}. Fix: pulumi config set --path ${secret ? "--secret " : ""}'${PROJECT}:${where}' <value>`,
       );
     }
     return { credentials: [], models: [], keys: [] };
+  }
+  if (!secretKeys.has("keys")) {
+    parsed.data.keys.forEach((k, i) => {
+      if (k.adoptKey !== undefined) {
+        problems.push(
+          `${PROJECT}:keys[${i}].adoptKey: is a raw key stored in plaintext; it must be a secret. Fix: pulumi config set --secret --path 'litellm-stack:keys[${i}].adoptKey' <sk-...>`,
+        );
+      }
+    });
   }
   return {
     credentials: parsed.data.credentials.map((cred) => ({

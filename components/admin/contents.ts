@@ -143,6 +143,7 @@ export class GatewayContents extends pulumi.ComponentResource {
             ? {}
             : { metadata: k.metadata }),
           ...(k.rotation === undefined ? {} : { rotation: k.rotation }),
+          ...(k.adoptKey === undefined ? {} : { adoptKey: pulumi.secret(k.adoptKey) }),
         },
         // Keys name models; create them after, delete them before.
         allModels.length === 0 ? base : { ...base, dependsOn: allModels },

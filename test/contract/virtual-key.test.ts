@@ -14,6 +14,7 @@ import {
   type KeyInputs,
   type KeyOutputs,
 } from "../../components/admin/impl";
+import { rejection } from "../support/errors";
 import { IN_PLACE_UPDATE, admin, conn, gateway, unique, useFaultProxy, useTuning } from "./helpers";
 
 const log = useTuning();
@@ -493,6 +494,93 @@ describe("VirtualKey and keys the stack does not own, on the real gateway", () =
       );
       expect(await info(foreign)).toEqual(before);
       expect(await tokensWithAlias(first.alias)).toEqual([foreign]);
+    },
+  );
+});
+
+describe("VirtualKey adoption (adoptKey) of keys made by hand, on the real gateway", () => {
+  it("takes over a key made by hand: same raw key and token, this resource's settings and owner written, it still works, reads clean, and delete removes it", async () => {
+    const news = inputs({ rotation: "1" });
+    const handKey = rawKey();
+    await generateByHand({ key: handKey, key_alias: news.alias, models: [MODELS.b], rpm_limit: 5 });
+    const { id, outs } = await virtualKey.create({ ...news, adoptKey: handKey });
+    expect(id).toBe(sha256(handKey));
+    expect(outs.key).toBe(handKey);
+    const row = await info(id);
+    expect(row["models"]).toEqual(news.models);
+    expect(row["rpm_limit"]).toBe(news.rpmLimit);
+    expect(row["metadata"]).toMatchObject({
+      team: "x",
+      pulumi_owner: news.owner,
+      pulumi_generation: "1",
+    });
+    expect(await tokensWithAlias(news.alias)).toEqual([id]);
+    expect(await chat(handKey, MODELS.a)).toBe(200);
+    await expectStable(id, outs, { ...news, adoptKey: handKey });
+    await virtualKey.delete(id, outs);
+    expect(await chat(handKey, MODELS.a)).toBe(401);
+  });
+
+  it("a create retried after its adoption committed converges on the same key", async () => {
+    const news = inputs();
+    const handKey = rawKey();
+    await generateByHand({ key: handKey, key_alias: news.alias });
+    const first = await virtualKey.create({ ...news, adoptKey: handKey });
+    const again = await virtualKey.create({ ...news, adoptKey: handKey });
+    expect(again.id).toBe(first.id);
+    expect(again.outs.key).toBe(handKey);
+    expect(await tokensWithAlias(news.alias)).toEqual([first.id]);
+  });
+
+  it("a new rotation after the adoption mints a new key and moves the adopted one aside", async () => {
+    const news = inputs({ rotation: "1" });
+    const handKey = rawKey();
+    await generateByHand({ key: handKey, key_alias: news.alias });
+    const adopted = await virtualKey.create({ ...news, adoptKey: handKey });
+    const rotated = await virtualKey.create({ ...news, rotation: "2", adoptKey: handKey });
+    expect(rotated.id).not.toBe(adopted.id);
+    expect(rotated.outs.key).not.toBe(handKey);
+    expect(await tokensWithAlias(news.alias)).toEqual([rotated.id]);
+    expect(await chat(rotated.outs.key, MODELS.a)).toBe(200);
+  });
+
+  it.each([
+    [
+      "no key with that value",
+      "missing",
+      "is not a key on the gateway. Fix: set adoptKey to the raw sk-… value of an existing key, or remove adoptKey to mint a new key.",
+    ],
+    ["a key with another alias", "other-alias", "has the alias"],
+    [
+      "a key another stack manages",
+      "other-owner",
+      'is managed by "other/stack/key", not by this resource',
+    ],
+  ])(
+    "refuses to adopt %s, naming the key by token only, and changes nothing",
+    async (_what, setup, message) => {
+      const news = inputs();
+      const handKey = rawKey();
+      const token = sha256(handKey);
+      if (setup === "other-alias") {
+        await generateByHand({ key: handKey, key_alias: unique("elsewhere") });
+      } else if (setup === "other-owner") {
+        await generateByHand({
+          key: handKey,
+          key_alias: news.alias,
+          metadata: { pulumi_owner: "other/stack/key", pulumi_generation: "0" },
+        });
+      }
+      const before = setup === "missing" ? undefined : await info(token);
+      const error = await rejection(virtualKey.create({ ...news, adoptKey: handKey }));
+      expect(error.message).toContain(
+        `VirtualKey "${news.alias}": the key given in adoptKey (token ${token.slice(0, 12)}…)`,
+      );
+      expect(error.message).toContain(message);
+      expect(error.message).not.toContain(handKey);
+      if (before !== undefined) {
+        expect(await info(token)).toEqual(before);
+      }
     },
   );
 });

@@ -169,6 +169,24 @@ describe("parseConfig", () => {
     ]);
   });
 
+  it("refuses a key's adoptKey unless the keys list is a secret, and passes it on when it is", () => {
+    const keys = JSON.stringify([{ alias: "app" }, { alias: "kept", adoptKey: "sk-by-hand-0123" }]);
+    expect(problems({ keys }, new Set())).toEqual([
+      "litellm-stack:keys[1].adoptKey: is a raw key stored in plaintext; it must be a secret. Fix: pulumi config set --secret --path 'litellm-stack:keys[1].adoptKey' <sk-...>",
+    ]);
+    expect(
+      problems(
+        { keys: JSON.stringify([{ alias: "kept", adoptKey: "by-hand" }]) },
+        new Set(["keys"]),
+      ),
+    ).toEqual([
+      "litellm-stack:keys[0].adoptKey: adoptKey must be a raw key starting with sk-. Fix: pulumi config set --path --secret 'litellm-stack:keys[0].adoptKey' <value>",
+    ]);
+    const ok = parseConfig("dev", { keys }, new Set(["keys"]));
+    expect(ok.keys[1]?.adoptKey).toBe("sk-by-hand-0123");
+    expect(ok.keys[0]?.adoptKey).toBeUndefined();
+  });
+
   it("parses credentials, models and keys and names the path of a bad entry", () => {
     const raw = {
       credentials: JSON.stringify([

@@ -198,6 +198,78 @@ async function freeAlias(
   }
 }
 
+/** A key's row from GET /key/info, or undefined when there is none (or it was deleted). */
+async function keyInfo(
+  client: AdminClient,
+  token: string,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    const res = await client.call<{ info?: unknown }>({
+      method: "GET",
+      path: `/key/info?key=${encodeURIComponent(token)}`,
+    });
+    const info = asRow(res.body.info);
+    return info["status"] === "deleted" ? undefined : info;
+  } catch (err) {
+    if (err instanceof LiteLlmApiError && err.status === 404) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/**
+ * Takes over the existing key whose raw value is `adoptKey`: writes this resource's settings and
+ * owner tag onto it and returns its row. Undefined when that key is already this resource's of an
+ * older generation (a new `rotation` after the adoption: a new key is minted). Throws, without
+ * touching anything and without echoing the raw key, when there is no such key, when another
+ * stack or resource owns it, or when its alias is another one.
+ */
+async function adoptExisting(
+  client: AdminClient,
+  inputs: KeyInputs & { adoptKey: string },
+): Promise<{ token: string; row: Record<string, unknown> } | undefined> {
+  const token = sha256(inputs.adoptKey);
+  const what = `VirtualKey "${inputs.alias}": the key given in adoptKey (token ${token.slice(0, 12)}…)`;
+  const info = await keyInfo(client, token);
+  if (info === undefined) {
+    throw new Error(
+      `${what} is not a key on the gateway. Fix: set adoptKey to the raw sk-… value of an existing key, or remove adoptKey to mint a new key.`,
+    );
+  }
+  const metadata = asRow(info["metadata"]);
+  const owner = metadata[OWNER_FIELD];
+  if (owner === inputs.owner) {
+    if (metadata[GENERATION_FIELD] !== generationOf(inputs)) {
+      return undefined;
+    }
+  } else if (owner !== undefined && owner !== null) {
+    throw new Error(
+      `${what} is managed by ${JSON.stringify(owner)}, not by this resource (${JSON.stringify(inputs.owner)}). The stack never takes a key from another stack. Fix: remove adoptKey, or remove the key from the stack that manages it first.`,
+    );
+  }
+  const alias = info["key_alias"];
+  if (typeof alias === "string" && alias !== "" && alias !== inputs.alias) {
+    throw new Error(
+      `${what} has the alias ${JSON.stringify(alias)}. Fix: set this key's alias to ${JSON.stringify(alias)}, or give the existing key this alias first (POST /key/update).`,
+    );
+  }
+  await client.call({
+    method: "POST",
+    path: "/key/update",
+    body: {
+      key: token,
+      ...keyBody(inputs),
+      ...(inputs.duration !== undefined ? { duration: inputs.duration } : {}),
+    },
+  });
+  const row = await keyInfo(client, token);
+  if (row === undefined) {
+    throw new Error(`${what} disappeared while it was being adopted. Fix: run the update again.`);
+  }
+  return { token, row };
+}
+
 /** VirtualKey implementation. */
 export const virtualKey = {
   async check(_olds: unknown, news: Record<string, unknown>) {
@@ -224,6 +296,23 @@ export const virtualKey = {
   },
 
   async create(inputs: KeyInputs): Promise<{ id: string; outs: KeyOutputs }> {
+    const { adoptKey } = inputs;
+    if (adoptKey !== undefined) {
+      const adopted = await withClient(inputs, async (client) => {
+        await waitReady(client);
+        return adoptExisting(client, { ...inputs, adoptKey });
+      });
+      if (adopted !== undefined) {
+        const outs: KeyOutputs = {
+          ...inputs,
+          key: adoptKey,
+          token: adopted.token,
+          expires: isoOrNull(adopted.row["expires"]),
+          ...settingsOf(adopted.row),
+        };
+        return { id: adopted.token, outs };
+      }
+    }
     // The provider picks the raw key, so a retried generate can never mint a second key.
     const rawKey = `sk-${randomBytes(24).toString("base64url")}`;
     const token = sha256(rawKey);
@@ -279,20 +368,8 @@ export const virtualKey = {
 
   async read(id: string, props: KeyOutputs): Promise<{ id: string; props: KeyOutputs }> {
     return withClient(props, async (client) => {
-      let info: Record<string, unknown>;
-      try {
-        const res = await client.call<{ info?: unknown }>({
-          method: "GET",
-          path: `/key/info?key=${encodeURIComponent(id)}`,
-        });
-        info = asRow(res.body.info);
-      } catch (err) {
-        if (err instanceof LiteLlmApiError && err.status === 404) {
-          return { id: "", props };
-        }
-        throw err;
-      }
-      if (info["status"] === "deleted") {
+      const info = await keyInfo(client, id);
+      if (info === undefined) {
         return { id: "", props };
       }
       const metadata = { ...asRow(info["metadata"]) };

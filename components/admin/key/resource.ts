@@ -30,6 +30,11 @@ export interface VirtualKeyArgs extends AdminConnectionArgs {
    */
   rotation?: pulumi.Input<string>;
   /**
+   * The raw `sk-…` key of an existing key (made outside the stack) to take over instead of
+   * minting one; it keeps its value. Always stored as a secret; read at create only.
+   */
+  adoptKey?: pulumi.Input<string>;
+  /**
    * Owner tag stored in the key's metadata; lets a rotation move the alias off this resource's
    * previous key. @default `<project>/<stack>/<resource name>`
    */
@@ -54,11 +59,12 @@ export class VirtualKey extends pulumi.dynamic.Resource {
         ...args,
         owner: args.owner ?? defaultOwner(name),
         adminKey: pulumi.secret(args.adminKey),
+        ...(args.adoptKey === undefined ? {} : { adoptKey: pulumi.secret(args.adoptKey) }),
         key: undefined,
         token: undefined,
         expires: undefined,
       },
-      { ...opts, additionalSecretOutputs: ["adminKey", "key"] },
+      { ...opts, additionalSecretOutputs: ["adminKey", "key", "adoptKey"] },
       "litellm",
       "VirtualKey",
     );

@@ -47,6 +47,17 @@ const fields = {
         });
       }
     }),
+  /**
+   * The raw `sk-…` key of a key that exists on the gateway but was not created by this stack
+   * (e.g. made in the UI), to take over instead of minting a new one: the key keeps its value,
+   * gets this entry's settings and from then on is managed (destroy deletes it; a new `rotation`
+   * mints a new key). Its alias must be this alias or none. A secret; read at create only.
+   * @default none (a new key is minted)
+   */
+  adoptKey: z
+    .string({ error: "adoptKey must be a string" })
+    .regex(/^sk-\S+$/, "adoptKey must be a raw key starting with sk-")
+    .optional(),
   /** Rotation trigger: change it (e.g. a date) to replace the key create-before-delete. @default "0" */
   rotation: z.string({ error: "rotation must be a string" }),
 };
