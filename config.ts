@@ -121,6 +121,11 @@ export const configSchema = z
     masterKey: z
       .string()
       .regex(/^sk-\S{16,}$/, "must start with `sk-` followed by at least 16 characters")
+      .refine(
+        // Only once the shape is right, so a short key gets one message.
+        (v) => !/^sk-\S{16,}$/.test(v) || new Set(v.slice(3)).size >= 8,
+        "is weak: fewer than 8 different characters after `sk-` (LiteLLM refuses weak master keys such as sk-1234)",
+      )
       .optional(),
     saltKey: z.string().min(16, "must be at least 16 characters").optional(),
     databasePassword: z.string().min(8, "must be at least 8 characters").optional(),
@@ -404,6 +409,7 @@ export function parseConfig(
     );
   }
   const contents = parseContents(c, secretKeys, problems);
+  problems.push(...reusedSaltProblems(c));
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -427,6 +433,38 @@ export function parseConfig(
     ...contents,
     warnings,
   };
+}
+
+/**
+ * A configured salt key must be used for nothing else: LiteLLM derives its encryption key from it,
+ * and up to 1.100.4 reused it across crypto domains (CVE-2026-114612), so a salt equal to the
+ * master key, a password or the OpenAI key hands that secret's holder the encrypted data. Each
+ * problem names the two keys, never the value.
+ */
+function reusedSaltProblems(c: {
+  saltKey?: string | undefined;
+  masterKey?: string | undefined;
+  uiPassword?: string | undefined;
+  databasePassword?: string | undefined;
+  openaiApiKey?: string | undefined;
+}): string[] {
+  const salt = c.saltKey;
+  if (salt === undefined || salt === "") {
+    return [];
+  }
+  const fix = `Fix: ${fixFor("saltKey", true, '"$(openssl rand -hex 32)"')} on a new stack (an existing stack must keep its salt: change the other secret instead)`;
+  const others: Array<[string, string | undefined]> = [
+    ["masterKey", c.masterKey],
+    ["uiPassword", c.uiPassword],
+    ["databasePassword", c.databasePassword],
+    ["openaiApiKey", c.openaiApiKey],
+  ];
+  return others
+    .filter(([, v]) => v === salt)
+    .map(
+      ([key]) =>
+        `${PROJECT}:saltKey: is the same value as ${PROJECT}:${key}; the salt key must be used for nothing else (CVE-2026-114612). ${fix}`,
+    );
 }
 
 function compareVersions(a: readonly number[], b: readonly number[]): number {

@@ -6,6 +6,7 @@
  */
 import { expect, test as base } from "vitest";
 import { GATEWAY_HEALTHCHECK } from "../../components/gateway";
+import { parseConfig } from "../../config";
 import {
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
@@ -146,6 +147,24 @@ describeE2E(
         expect(secret.length).toBeGreaterThan(10);
         expect(state).not.toContain(secret);
       }
+    });
+
+    test("the generated master key, salt key and passwords pass the checks a configured one must pass (strong, salt reused nowhere)", async ({
+      gw,
+    }) => {
+      const generated = await generatedPasswords(gw.stack);
+      const raw = {
+        masterKey: await gw.output<string>("LITELLM_MASTER_KEY"),
+        saltKey: generated.get("litellm-gateway-salt-key") ?? "",
+        uiPassword: generated.get("litellm-gateway-ui-password") ?? "",
+        databasePassword: generated.get("litellm-db-password") ?? "",
+      };
+      for (const value of Object.values(raw)) {
+        expect(value.length).toBeGreaterThan(10);
+      }
+      // parseConfig throws a ConfigError listing every problem; it must find none.
+      const settings = parseConfig("dev", raw, new Set(Object.keys(raw)));
+      expect(settings.masterKey).toBeDefined();
     });
 
     test("keeps every secret out of the gateway's and the database's container logs", async ({

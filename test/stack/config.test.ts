@@ -187,6 +187,53 @@ describe("parseConfig", () => {
     expect(ok.keys[0]?.adoptKey).toBeUndefined();
   });
 
+  const secretCases: [string, Record<string, string>, string][] = [
+    [
+      "a master key LiteLLM refuses (sk-1234)",
+      { masterKey: "sk-1234" },
+      "litellm-stack:masterKey: must start with `sk-` followed by at least 16 characters. Fix: pulumi config set --secret litellm-stack:masterKey 'sk-<key>'",
+    ],
+    [
+      "a weak master key (few different characters)",
+      { masterKey: "sk-aaaaaaaaaaaaaaaaaaaaaaaa" },
+      "litellm-stack:masterKey: is weak: fewer than 8 different characters after `sk-` (LiteLLM refuses weak master keys such as sk-1234). Fix: pulumi config set --secret litellm-stack:masterKey 'sk-<key>'",
+    ],
+    ...(["masterKey", "uiPassword", "databasePassword", "openaiApiKey"] as const).map(
+      (other) =>
+        [
+          `a salt key equal to ${other}`,
+          { saltKey: "sk-shared-secret-0123456789", [other]: "sk-shared-secret-0123456789" },
+          `litellm-stack:saltKey: is the same value as litellm-stack:${other}; the salt key must be used for nothing else (CVE-2026-114612). Fix: pulumi config set --secret litellm-stack:saltKey "$(openssl rand -hex 32)" on a new stack (an existing stack must keep its salt: change the other secret instead)`,
+        ] as [string, Record<string, string>, string],
+    ),
+  ];
+  it.each(secretCases)(
+    "refuses %s, naming the key and the fix and never the value",
+    (_what, raw, message) => {
+      const all = Object.keys(raw);
+      const found = problems(raw, new Set(all));
+      expect(found).toEqual([message]);
+      for (const value of Object.values(raw)) {
+        expect(found.join("\n")).not.toContain(value);
+      }
+    },
+  );
+
+  it("accepts distinct strong secrets", () => {
+    const c = parseConfig(
+      "dev",
+      {
+        masterKey: "sk-0123456789abcdefXYZ",
+        saltKey: "0123456789abcdef0123",
+        uiPassword: "another-password-1",
+        databasePassword: "db-password-2",
+      },
+      new Set(["masterKey", "saltKey", "uiPassword", "databasePassword"]),
+    );
+    expect(c.masterKey).toBeDefined();
+    expect(c.saltKey).toBeDefined();
+  });
+
   it("parses credentials, models and keys and names the path of a bad entry", () => {
     const raw = {
       credentials: JSON.stringify([
