@@ -270,6 +270,23 @@ async function adoptExisting(
   return { token, row };
 }
 
+/** The result of a create (minted or adopted): id and outputs from the key's row on the server. */
+function created(
+  inputs: KeyInputs,
+  rawKey: string,
+  token: string,
+  row: Record<string, unknown>,
+): { id: string; outs: KeyOutputs } {
+  const outs: KeyOutputs = {
+    ...inputs,
+    key: rawKey,
+    token,
+    expires: isoOrNull(row["expires"]),
+    ...settingsOf(row),
+  };
+  return { id: token, outs };
+}
+
 /** VirtualKey implementation. */
 export const virtualKey = {
   async check(_olds: unknown, news: Record<string, unknown>) {
@@ -303,14 +320,7 @@ export const virtualKey = {
         return adoptExisting(client, { ...inputs, adoptKey });
       });
       if (adopted !== undefined) {
-        const outs: KeyOutputs = {
-          ...inputs,
-          key: adoptKey,
-          token: adopted.token,
-          expires: isoOrNull(adopted.row["expires"]),
-          ...settingsOf(adopted.row),
-        };
-        return { id: adopted.token, outs };
+        return created(inputs, adoptKey, adopted.token, adopted.row);
       }
     }
     // The provider picks the raw key, so a retried generate can never mint a second key.
@@ -356,14 +366,7 @@ export const virtualKey = {
       });
       return asRow(info.body.info);
     });
-    const outs: KeyOutputs = {
-      ...inputs,
-      key: rawKey,
-      token,
-      expires: isoOrNull(row["expires"]),
-      ...settingsOf(row),
-    };
-    return { id: token, outs };
+    return created(inputs, rawKey, token, row);
   },
 
   async read(id: string, props: KeyOutputs): Promise<{ id: string; props: KeyOutputs }> {
