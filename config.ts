@@ -13,18 +13,35 @@ import {
   type ModelConfig,
 } from "./components/admin/config-schema";
 import imagePins from "./components/images.json";
+import {
+  DEFAULT_LITELLM_VERSION,
+  LITELLM_POLICY,
+  formatVersion,
+  imageVersion,
+  parseVersion,
+  policyProblem,
+  type Version,
+} from "./version-policy/policy";
 
 /** The Pulumi project name: the namespace of every config key. */
 export const PROJECT = "litellm-stack";
 
-/** The pinned LiteLLM version (components/images.json, the one place it is set). */
-export const LITELLM_VERSION: string = imagePins.litellm.version;
+/** The default LiteLLM version (version-policy/litellm.json, the one place it is set). */
+export const LITELLM_VERSION: string = DEFAULT_LITELLM_VERSION;
 
-/** Default LiteLLM image: the upstream Postgres-ready build of the pinned version. */
-export const DEFAULT_GATEWAY_IMAGE = `${imagePins.litellm.upstream}:v${LITELLM_VERSION}`;
+/** The upstream LiteLLM image of a version (the core image ships Prisma; `litellm-database` is a legacy alias). */
+export const upstreamGatewayImage = (version: string): string =>
+  `${imagePins.litellm.upstream}:v${version}`;
 
-/** The same LiteLLM version built offline by `npm run images` (images/litellm). */
-export const LOCAL_GATEWAY_IMAGE = `${imagePins.litellm.local}:${LITELLM_VERSION}-local`;
+/** The offline build of a LiteLLM version made by `npm run images` (images/litellm). */
+export const localGatewayImage = (version: string): string =>
+  `${imagePins.litellm.local}:${version}-local`;
+
+/** Default LiteLLM image: the upstream image of the default version. */
+export const DEFAULT_GATEWAY_IMAGE = upstreamGatewayImage(LITELLM_VERSION);
+
+/** The default version built offline by `npm run images` (images/litellm). */
+export const LOCAL_GATEWAY_IMAGE = localGatewayImage(LITELLM_VERSION);
 
 /**
  * Default Postgres image: the official image of the pinned major (15). 15 because the offline
@@ -36,9 +53,6 @@ export const DEFAULT_POSTGRES_IMAGE = `${imagePins.postgres.upstream}:${imagePin
 
 /** The same Postgres major built offline from Debian's packages (images/postgres). */
 export const LOCAL_POSTGRES_IMAGE = `${imagePins.postgres.local}:${imagePins.postgres.major}-local`;
-
-/** The lowest LiteLLM version the stack accepts (GHSA-4xpc-pv4p-pm3w, fixed in 1.84.0). */
-export const MIN_LITELLM_VERSION: readonly [number, number, number] = [1, 84, 0];
 
 /** Config keys whose values must be set with `pulumi config set --secret`. */
 export const SECRET_KEYS = [
@@ -110,6 +124,14 @@ export const configSchema = z
       .min(1)
       .optional()
       .describe("LiteLLM image reference (overrides imageSource)."),
+    litellmVersion: z
+      .string()
+      .trim()
+      .regex(/^\d+\.\d+\.\d+$/, "must be a LiteLLM version X.Y.Z")
+      .optional()
+      .describe(
+        "LiteLLM version: the tag of the default image, and the version of a gatewayImage whose reference names none.",
+      ),
     postgresImage: z
       .string()
       .trim()
@@ -162,6 +184,8 @@ export interface StackConfig {
   hostPort: number;
   /** LiteLLM image reference. */
   gatewayImage: string;
+  /** The LiteLLM version the gateway image is (checked against the version policy). */
+  litellmVersion: string;
   /** Postgres image reference. */
   postgresImage: string;
   /** LiteLLM UI user name. */
@@ -202,6 +226,7 @@ const EXAMPLES: Record<string, string> = {
   allowNonLoopbackBind: "true",
   imageSource: "local",
   gatewayImage: `'${DEFAULT_GATEWAY_IMAGE}@sha256:<digest>'`,
+  litellmVersion: LITELLM_VERSION,
   postgresImage: "'postgres:15@sha256:<digest>'",
   uiUsername: "admin",
   uiPassword: "<password>",
@@ -304,37 +329,32 @@ export interface ImageSettings {
   imageSource?: string | undefined;
   /** The configured LiteLLM image, if any. */
   gatewayImage?: string | undefined;
+  /** The configured LiteLLM version, if any (the default image's tag). */
+  litellmVersion?: string | undefined;
   /** The configured Postgres image, if any. */
   postgresImage?: string | undefined;
 }
 
 /**
  * The images a stack runs: each configured image, else the default of its `imageSource` (the
- * pinned upstream image, or its local build). The one place this rule is stated; the stack
- * commands' image preflight uses it too.
+ * upstream image of `litellmVersion`, default the policy's version, or its local build). The one
+ * place this rule is stated; the stack commands' image preflight uses it too.
  */
 export function effectiveImages(settings: ImageSettings): {
   gatewayImage: string;
   postgresImage: string;
 } {
   const local = settings.imageSource === "local";
+  const version = settings.litellmVersion || LITELLM_VERSION;
   return {
-    gatewayImage: settings.gatewayImage || (local ? LOCAL_GATEWAY_IMAGE : DEFAULT_GATEWAY_IMAGE),
+    gatewayImage:
+      settings.gatewayImage || (local ? localGatewayImage(version) : upstreamGatewayImage(version)),
     postgresImage:
       settings.postgresImage || (local ? LOCAL_POSTGRES_IMAGE : DEFAULT_POSTGRES_IMAGE),
   };
 }
 
 const hasDigest = (image: string): boolean => /@sha256:[a-f0-9]{64}$/.test(image);
-
-/** The LiteLLM version in an image tag such as `v1.86.1-stable`, if there is one. */
-export function litellmVersion(image: string): [number, number, number] | undefined {
-  const match = /:(?:main-)?v?(\d+)\.(\d+)\.(\d+)/.exec(image.split("@")[0] ?? "");
-  if (match === null) {
-    return undefined;
-  }
-  return [Number(match[1]), Number(match[2]), Number(match[3])];
-}
 
 /**
  * Validates raw config values (keys without the project prefix, values as Pulumi passes them:
@@ -402,12 +422,7 @@ export function parseConfig(
       );
     }
   }
-  const version = litellmVersion(images.gatewayImage);
-  if (version !== undefined && compareVersions(version, MIN_LITELLM_VERSION) < 0) {
-    problems.push(
-      `${PROJECT}:gatewayImage: LiteLLM ${version.join(".")} is older than ${MIN_LITELLM_VERSION.join(".")} (critical auth bypass GHSA-4xpc-pv4p-pm3w; compromised releases before it). Fix: ${fixFor("gatewayImage", false, EXAMPLES["gatewayImage"] ?? "")}`,
-    );
-  }
+  const version = gatewayVersion(c.gatewayImage, images.gatewayImage, c.litellmVersion, problems);
   const contents = parseContents(c, secretKeys, problems);
   problems.push(...reusedSaltProblems(c));
   if (problems.length > 0) {
@@ -421,6 +436,7 @@ export function parseConfig(
     bindAddress: c.bindAddress,
     hostPort: c.hostPort,
     ...images,
+    litellmVersion: version,
     uiUsername: c.uiUsername,
     uiPassword: secret(c.uiPassword),
     masterKey: secret(c.masterKey),
@@ -467,14 +483,49 @@ function reusedSaltProblems(c: {
     );
 }
 
-function compareVersions(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) {
-      return d;
-    }
+/**
+ * The LiteLLM version the gateway image is, checked against the version policy: from the image's
+ * tag, else from `litellmVersion` (which a digest-only or `latest` reference needs, since it hides
+ * the version). Problems name the key the version came from, the version, the advisory and the fix.
+ */
+function gatewayVersion(
+  configuredImage: string | undefined,
+  image: string,
+  configuredVersion: string | undefined,
+  problems: string[],
+): string {
+  const tagged = imageVersion(image);
+  const stated = configuredVersion === undefined ? undefined : parseVersion(configuredVersion);
+  const supported = `${LITELLM_POLICY.default} (the default) or another version the policy allows (docs/version-policy.md)`;
+  if (tagged === undefined && stated === undefined) {
+    problems.push(
+      `${PROJECT}:gatewayImage: ${JSON.stringify(image)} names no LiteLLM version (a digest only, or a tag such as latest), so the version policy cannot check it. Fix: ${fixFor("litellmVersion", false, "<the version it is>")}, or use a versioned tag`,
+    );
+    return configuredVersion ?? LITELLM_VERSION;
   }
-  return 0;
+  if (
+    tagged !== undefined &&
+    stated !== undefined &&
+    formatVersion(tagged) !== formatVersion(stated)
+  ) {
+    problems.push(
+      `${PROJECT}:litellmVersion: ${formatVersion(stated)} disagrees with the version in ${PROJECT}:gatewayImage's tag (${formatVersion(tagged)}). Fix: pulumi config rm ${PROJECT}:litellmVersion, or set the image and the version alike`,
+    );
+  }
+  const version: Version = tagged ?? (stated as Version);
+  const problem = policyProblem(LITELLM_POLICY, version);
+  if (problem !== undefined) {
+    const key =
+      tagged !== undefined && configuredImage !== undefined ? "gatewayImage" : "litellmVersion";
+    const example =
+      key === "gatewayImage"
+        ? `'${upstreamGatewayImage(LITELLM_POLICY.default)}@sha256:<digest>'`
+        : LITELLM_POLICY.default;
+    problems.push(
+      `${PROJECT}:${key}: ${problem}. Fix: ${fixFor(key, false, example)} (${supported})`,
+    );
+  }
+  return formatVersion(version);
 }
 
 /**

@@ -8,19 +8,21 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { PROJECT, effectiveImages } from "../config";
+import { LITELLM_VERSION, PROJECT, effectiveImages } from "../config";
 import { imageExists, pullImage } from "./docker";
 import { CliError, log } from "./report";
 import { ROOT } from "./workspace";
 
 const IMAGE_KEYS = ["gatewayImage", "postgresImage"] as const;
 
-/** Builds (or finds up to date) the local LiteLLM and Postgres images; its output goes to stderr. */
-function buildLocalImages(): Promise<void> {
+/**
+ * Builds (or finds up to date) the local LiteLLM image of `version` and the Postgres image; its
+ * output goes to stderr.
+ */
+function buildLocalImages(version: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", [path.join(ROOT, "scripts/images.sh"), "litellm", "postgres"], {
-      stdio: ["ignore", process.stderr, process.stderr],
-    });
+    const args = [path.join(ROOT, "scripts/images.sh"), `litellm@${version}`, "postgres"];
+    const child = spawn("bash", args, { stdio: ["ignore", process.stderr, process.stderr] });
     child.on("error", reject);
     child.on("exit", (code) =>
       code === 0
@@ -41,13 +43,18 @@ export async function ensureImages(stack: Stack): Promise<void> {
   };
   const configured = { gatewayImage: value("gatewayImage"), postgresImage: value("postgresImage") };
   const source = value("imageSource") ?? "upstream";
+  const version = value("litellmVersion") ?? LITELLM_VERSION;
   if (
     source === "local" &&
     (configured.gatewayImage === undefined || configured.postgresImage === undefined)
   ) {
-    await buildLocalImages();
+    await buildLocalImages(version);
   }
-  const effective = effectiveImages({ imageSource: source, ...configured });
+  const effective = effectiveImages({
+    imageSource: source,
+    litellmVersion: version,
+    ...configured,
+  });
   const unavailable: string[] = [];
   for (const key of IMAGE_KEYS) {
     const image = effective[key];
@@ -69,7 +76,7 @@ export async function ensureImages(stack: Stack): Promise<void> {
     log(
       `the default images (${unavailable.join(" ")}) cannot be pulled here: using their local builds of the same versions, built if missing (recorded as ${PROJECT}:imageSource=local in Pulumi.${stack.name}.yaml)`,
     );
-    await buildLocalImages();
+    await buildLocalImages(version);
     await stack.setConfig(`${PROJECT}:imageSource`, { value: "local" });
   }
 }

@@ -4,7 +4,7 @@
 #   1. Prisma's query and schema engines from source with cargo (engines.sh, cached by version);
 #   2. a Debian bookworm minbase rootfs with python3, nodejs and OpenSSL (debootstrap);
 #   3. LiteLLM and its dependencies from PyPI into /opt/litellm/venv, every package pinned with
-#      hashes (requirements.lock, pip install --require-hashes --no-deps);
+#      hashes (versions/<version>/requirements.lock, pip install --require-hashes --no-deps);
 #   4. the Prisma CLI prisma-client-py drives, from npm with --ignore-scripts (prisma-cli/);
 #   5. `prisma generate` against LiteLLM's schema, offline, with the self-built engines.
 # Each step prints its progress and duration; a failure names the package or command.
@@ -29,8 +29,10 @@ for c in "${CHANGES[@]}"; do
   [[ "$c" == "ENV "* ]] && image_env+=("${c#ENV }")
 done
 
-grep -qx "litellm==$LITELLM_VERSION \\\\" "$here/requirements.lock" ||
-  die "images/litellm/requirements.lock does not pin litellm==$LITELLM_VERSION (components/images.json): regenerate it with 'bash images/litellm/lock.sh'"
+lock="$ROOT/$VERSION_DIR/requirements.lock"
+[[ -f "$lock" ]] || die "no pins for LiteLLM $LITELLM_VERSION: make them with 'bash images/litellm/lock.sh $LITELLM_VERSION'"
+grep -qx "litellm==$LITELLM_VERSION \\\\" "$lock" ||
+  die "$VERSION_DIR/requirements.lock does not pin litellm==$LITELLM_VERSION: regenerate it with 'bash images/litellm/lock.sh $LITELLM_VERSION'"
 
 step "Prisma engines (query-engine, schema-engine) from source"
 engines="$(bash "$here/engines.sh")"
@@ -45,26 +47,26 @@ debootstrap --variant=minbase --include=python3,python3-venv,nodejs,libssl3,open
 rm -f "$rootfs.debootstrap.log"
 step_done
 
-step "LiteLLM $LITELLM_VERSION and $(grep -c '^[a-z]' "$here/requirements.lock") pinned packages into $venv (pip --require-hashes)"
+step "LiteLLM $LITELLM_VERSION and $(grep -c '^[a-z]' "$lock") pinned packages into $venv (pip --require-hashes)"
 # pip in the chroot reaches the package index with the host's resolver and CA bundle (removed below).
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
 host_ca="${PIP_CERT:-/etc/ssl/certs/ca-certificates.crt}"
 cp "$host_ca" "$rootfs/tmp/host-ca.crt"
-cp "$here/requirements.lock" "$rootfs/tmp/requirements.lock"
+cp "$lock" "$rootfs/tmp/requirements.lock"
 in_root /usr/bin/python3 -m venv "$venv" || die "python3 -m venv $venv failed in the rootfs"
 pip_env=(PIP_CERT=/tmp/host-ca.crt PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_DEFAULT_TIMEOUT=180)
 [[ -n "${PIP_INDEX_URL:-}" ]] && pip_env+=("PIP_INDEX_URL=$PIP_INDEX_URL")
 if ! chroot "$rootfs" /usr/bin/env -i "${image_env[@]}" "${pip_env[@]}" "$venv/bin/pip" install -q \
   --require-hashes --no-deps --only-binary=:all: -r /tmp/requirements.lock 2>"$rootfs/tmp/pip.log"; then
   tail -n 20 "$rootfs/tmp/pip.log" >&2
-  die "pip install --require-hashes -r images/litellm/requirements.lock failed (the package is named above)"
+  die "pip install --require-hashes -r $VERSION_DIR/requirements.lock failed (the package is named above)"
 fi
 in_root "$venv/bin/pip" check >/dev/null 2>&1 || log "litellm image:   note: 'pip check' reports a dependency conflict (images/litellm/overrides.txt pins two packages LiteLLM names differently)"
 # The 1.82.8 backdoor shipped a .pth file: the venv may hold only the usual ones.
 bad_pth="$(find "$rootfs$site" -maxdepth 1 -name '*.pth' ! -name 'distutils-precedence.pth' ! -name '_virtualenv.pth' -printf '%f ')"
 [[ -z "$bad_pth" ]] || die "unexpected .pth files in site-packages: $bad_pth (a compromised package?)"
 cmp -s "$rootfs$site/litellm/proxy/schema.prisma" "$rootfs$site/litellm_proxy_extras/schema.prisma" ||
-  die "litellm/proxy/schema.prisma differs from litellm_proxy_extras/schema.prisma: the migrations do not match LiteLLM $LITELLM_VERSION (images/litellm/overrides.txt)"
+  die "litellm/proxy/schema.prisma differs from litellm_proxy_extras/schema.prisma: the migrations do not match LiteLLM $LITELLM_VERSION ($VERSION_DIR/overrides.txt)"
 step_done
 
 step "Prisma CLI $PRISMA_CLI_VERSION (npm ci --ignore-scripts) and the engines into /opt/prisma"

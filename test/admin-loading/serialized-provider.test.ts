@@ -212,6 +212,7 @@ describe("a checkout installed with npm ci --omit=dev (no devDependencies)", () 
       "tsconfig.build.json",
       "config.ts",
       "components",
+      "version-policy",
     ]) {
       cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
     }

@@ -229,7 +229,7 @@ describeE2E(
       expect(created.status).toBe(200);
       const token = String(created.body["token"]);
       const before = ((await inspect("container", gw.names.gateway)) as Json)["Id"];
-      const replacement = `litellm-stack/litellm:e2e-replace-${gw.name}`;
+      const replacement = `litellm-stack/litellm:1.108.14-e2e-replace-${gw.name}`;
       await docker(["tag", LITELLM_IMAGE, replacement]);
       try {
         await gw.setConfig({ gatewayImage: replacement });

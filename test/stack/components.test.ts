@@ -44,6 +44,7 @@ function config(overrides: Partial<StackConfig> = {}): StackConfig {
     bindAddress: "127.0.0.1",
     hostPort: 4000,
     gatewayImage: "litellm:test",
+    litellmVersion: "1.108.14",
     postgresImage: "postgres:test",
     uiUsername: "admin",
     uiPassword: undefined,

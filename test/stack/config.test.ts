@@ -7,7 +7,6 @@ import {
   LITELLM_VERSION,
   LOCAL_GATEWAY_IMAGE,
   LOCAL_POSTGRES_IMAGE,
-  litellmVersion,
   parseConfig,
 } from "../../config";
 
@@ -31,6 +30,7 @@ describe("parseConfig", () => {
       hostPort: 4000,
       production: false,
       gatewayImage: DEFAULT_GATEWAY_IMAGE,
+      litellmVersion: "1.108.14",
       postgresImage: DEFAULT_POSTGRES_IMAGE,
       uiUsername: "admin",
       allowSaltKeyChange: false,
@@ -40,7 +40,7 @@ describe("parseConfig", () => {
     });
     expect(c.masterKey).toBeUndefined();
     expect(LITELLM_VERSION).toBe("1.108.14");
-    expect(DEFAULT_GATEWAY_IMAGE).toBe("ghcr.io/berriai/litellm-database:v1.108.14");
+    expect(DEFAULT_GATEWAY_IMAGE).toBe("ghcr.io/berriai/litellm:v1.108.14");
     expect(DEFAULT_POSTGRES_IMAGE).toBe("postgres:15");
   });
 
@@ -49,7 +49,7 @@ describe("parseConfig", () => {
     expect(c.gatewayImage).toBe("litellm-stack/litellm:1.108.14-local");
     expect(c.postgresImage).toBe("litellm-stack/postgres:15-local");
     expect([LOCAL_GATEWAY_IMAGE, LOCAL_POSTGRES_IMAGE]).toEqual([c.gatewayImage, c.postgresImage]);
-    expect(litellmVersion(c.gatewayImage)).toEqual([1, 108, 14]);
+    expect(c.litellmVersion).toBe("1.108.14");
     const explicit = parseConfig(
       "dev",
       { imageSource: "local", gatewayImage: "x/y:v1.108.14" },
@@ -69,7 +69,7 @@ describe("parseConfig", () => {
 
   it("rejects an unknown key and says how to remove it", () => {
     expect(problems({ hostport: "4000" })).toEqual([
-      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, postgresImage, uiUsername, uiPassword, masterKey, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
+      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, litellmVersion, postgresImage, uiUsername, uiPassword, masterKey, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
     ]);
   });
 
@@ -111,29 +111,126 @@ describe("parseConfig", () => {
     expect(
       problems({
         production: "true",
-        gatewayImage: "ghcr.io/berriai/litellm-database:v1.108.14",
+        gatewayImage: "ghcr.io/berriai/litellm:v1.108.14",
         postgresImage: `postgres:15@sha256:${"a".repeat(64)}`,
       }),
     ).toEqual([
-      "litellm-stack:gatewayImage: \"ghcr.io/berriai/litellm-database:v1.108.14\" has no digest; a production stack (litellm-stack:production=true) only runs images pinned by digest. Fix: pulumi config set litellm-stack:gatewayImage 'ghcr.io/berriai/litellm-database:v1.108.14@sha256:<digest>'",
+      "litellm-stack:gatewayImage: \"ghcr.io/berriai/litellm:v1.108.14\" has no digest; a production stack (litellm-stack:production=true) only runs images pinned by digest. Fix: pulumi config set litellm-stack:gatewayImage 'ghcr.io/berriai/litellm:v1.108.14@sha256:<digest>'",
     ]);
     const pinned = {
       production: "true",
-      gatewayImage: `ghcr.io/berriai/litellm-database:v1.108.14@sha256:${"b".repeat(64)}`,
+      gatewayImage: `ghcr.io/berriai/litellm:v1.108.14@sha256:${"b".repeat(64)}`,
       postgresImage: `postgres:15@sha256:${"a".repeat(64)}`,
     };
     expect(parseConfig("prod", pinned, noSecrets).production).toBe(true);
     expect(problems({ production: "true" })).toHaveLength(2);
   });
 
-  it("refuses LiteLLM older than 1.84.0", () => {
-    expect(problems({ gatewayImage: "ghcr.io/berriai/litellm:v1.82.7-stable" })[0]).toMatch(
-      /^litellm-stack:gatewayImage: LiteLLM 1\.82\.7 is older than 1\.84\.0 \(critical auth bypass/,
-    );
-    expect(litellmVersion("ghcr.io/berriai/litellm:main-v1.90.2-stable@sha256:abc")).toEqual([
-      1, 90, 2,
+  it("litellmVersion picks the tag of the default image, upstream and local", () => {
+    const up = parseConfig("dev", { litellmVersion: "1.109.3" }, noSecrets);
+    expect([up.gatewayImage, up.litellmVersion]).toEqual([
+      "ghcr.io/berriai/litellm:v1.109.3",
+      "1.109.3",
     ]);
-    expect(litellmVersion("registry.internal/litellm:stable")).toBeUndefined();
+    const local = parseConfig(
+      "dev",
+      { litellmVersion: "1.109.3", imageSource: "local" },
+      noSecrets,
+    );
+    expect(local.gatewayImage).toBe("litellm-stack/litellm:1.109.3-local");
+  });
+
+  const digest = `@sha256:${"c".repeat(64)}`;
+  const policyFix =
+    "(1.108.14 (the default) or another version the policy allows (docs/version-policy.md))";
+  it.each([
+    [
+      "a denied version in the image tag",
+      { gatewayImage: "ghcr.io/berriai/litellm:v1.82.7-stable" },
+      `litellm-stack:gatewayImage: LiteLLM 1.82.7 is denied (PYSEC-2026-2 / CVE-2026-33634): supply-chain compromise: proxy_server.py carried a credential stealer (PyPI, 2026-03-24). Fix: pulumi config set litellm-stack:gatewayImage 'ghcr.io/berriai/litellm:v1.108.14@sha256:<digest>' ${policyFix}`,
+    ],
+    [
+      "a version of the compromised 1.107 line",
+      { gatewayImage: "registry.internal:5000/berriai/litellm:v1.107.0" },
+      `litellm-stack:gatewayImage: LiteLLM 1.107.0 is denied (BerriAI/litellm discussion #48242): compromised release (PyPI, Docker Hub and GHCR, reported 2026-10-21); rotate the master key, the salt-protected credentials and the provider keys if it ever ran. Fix: pulumi config set litellm-stack:gatewayImage 'ghcr.io/berriai/litellm:v1.108.14@sha256:<digest>' ${policyFix}`,
+    ],
+    [
+      "a version below its line's floor, named by litellmVersion",
+      { litellmVersion: "1.108.12" },
+      `litellm-stack:litellmVersion: LiteLLM 1.108.12 is below 1.108.13, the floor of the 1.108 line (BerriAI/litellm#52838: /key/info let a key with no user read other userless keys by hash or alias (fixed 1.108.13)). Fix: pulumi config set litellm-stack:litellmVersion 1.108.14 ${policyFix}`,
+    ],
+    [
+      "a version on no supported line",
+      { gatewayImage: "ghcr.io/berriai/litellm:v1.86.1" },
+      `litellm-stack:gatewayImage: LiteLLM 1.86.1 is on no supported release line (supported: 1.108 (≥ 1.108.13), 1.109 (≥ 1.109.3), 1.110 (≥ 1.110.2), 1.111 (≥ 1.111.0); the policy, reviewed 2026-12-01, lists a newer line only once it is checked against the advisories). Fix: pulumi config set litellm-stack:gatewayImage 'ghcr.io/berriai/litellm:v1.108.14@sha256:<digest>' ${policyFix}`,
+    ],
+    [
+      "a pre-release",
+      { gatewayImage: "ghcr.io/berriai/litellm:v1.111.0-rc.3" },
+      `litellm-stack:gatewayImage: LiteLLM 1.111.0-rc.3 is a pre-release; only releases run. Fix: pulumi config set litellm-stack:gatewayImage 'ghcr.io/berriai/litellm:v1.108.14@sha256:<digest>' ${policyFix}`,
+    ],
+    [
+      "an image by digest only, without litellmVersion",
+      { gatewayImage: `ghcr.io/berriai/litellm${digest}` },
+      `litellm-stack:gatewayImage: "ghcr.io/berriai/litellm${digest}" names no LiteLLM version (a digest only, or a tag such as latest), so the version policy cannot check it. Fix: pulumi config set litellm-stack:litellmVersion <the version it is>, or use a versioned tag`,
+    ],
+    [
+      "an unversioned tag (latest), without litellmVersion",
+      { gatewayImage: "ghcr.io/berriai/litellm:latest" },
+      `litellm-stack:gatewayImage: "ghcr.io/berriai/litellm:latest" names no LiteLLM version (a digest only, or a tag such as latest), so the version policy cannot check it. Fix: pulumi config set litellm-stack:litellmVersion <the version it is>, or use a versioned tag`,
+    ],
+    [
+      "a digest-only image stated to be a denied version",
+      { gatewayImage: `ghcr.io/berriai/litellm${digest}`, litellmVersion: "1.107.0" },
+      `litellm-stack:litellmVersion: LiteLLM 1.107.0 is denied (BerriAI/litellm discussion #48242): compromised release (PyPI, Docker Hub and GHCR, reported 2026-10-21); rotate the master key, the salt-protected credentials and the provider keys if it ever ran. Fix: pulumi config set litellm-stack:litellmVersion 1.108.14 ${policyFix}`,
+    ],
+    [
+      "litellmVersion that disagrees with the image tag",
+      { gatewayImage: "ghcr.io/berriai/litellm:v1.109.3", litellmVersion: "1.108.14" },
+      "litellm-stack:litellmVersion: 1.108.14 disagrees with the version in litellm-stack:gatewayImage's tag (1.109.3). Fix: pulumi config rm litellm-stack:litellmVersion, or set the image and the version alike",
+    ],
+    [
+      "a litellmVersion that is not X.Y.Z",
+      { litellmVersion: "latest" },
+      'litellm-stack:litellmVersion: must be a LiteLLM version X.Y.Z (got "latest"). Fix: pulumi config set litellm-stack:litellmVersion 1.108.14',
+    ],
+  ])(
+    "the version policy refuses %s, naming the key, version, advisory and fix",
+    (_, raw, message) => {
+      expect(problems(raw)).toEqual([message]);
+    },
+  );
+
+  it.each([
+    ["the default", {}, "1.108.14"],
+    [
+      "a floor patch of the LTS line",
+      { gatewayImage: "ghcr.io/berriai/litellm:v1.108.13" },
+      "1.108.13",
+    ],
+    [
+      "a newer line at its floor",
+      { gatewayImage: "ghcr.io/berriai/litellm:v1.110.2-stable" },
+      "1.110.2",
+    ],
+    ["a local build", { gatewayImage: "litellm-stack/litellm:1.108.14-local" }, "1.108.14"],
+    [
+      "a registry with a port",
+      { gatewayImage: "127.0.0.1:5000/litellm-stack/litellm:1.111.0-local" },
+      "1.111.0",
+    ],
+    [
+      "a digest-only image with its version stated",
+      { gatewayImage: `ghcr.io/berriai/litellm${digest}`, litellmVersion: "1.109.3" },
+      "1.109.3",
+    ],
+    [
+      "a tag and digest with the same version stated",
+      { gatewayImage: `ghcr.io/berriai/litellm:v1.109.3${digest}`, litellmVersion: "1.109.3" },
+      "1.109.3",
+    ],
+  ])("the version policy accepts %s", (_, raw, version) => {
+    expect(parseConfig("dev", raw, noSecrets).litellmVersion).toBe(version);
   });
 
   it("requires secret keys to be set as secrets and never echoes their values", () => {
@@ -311,6 +408,6 @@ describe("parseConfig", () => {
   it("lists every problem at once", () => {
     expect(
       problems({ bindAddress: "10.0.0.1", production: "true", gatewayImage: "x:1" }),
-    ).toHaveLength(3);
+    ).toHaveLength(4); // loopback, two digests, no version in the tag
   });
 });
