@@ -149,6 +149,10 @@ export const configSchema = z
         "is weak: fewer than 8 different characters after `sk-` (LiteLLM refuses weak master keys such as sk-1234)",
       )
       .optional(),
+    masterKeyRotation: int
+      .pipe(z.number().int().min(0, "must be 0 or more"))
+      .default(0)
+      .describe("Rotation counter of the generated master key: increment it to rotate the key."),
     saltKey: z.string().min(16, "must be at least 16 characters").optional(),
     databasePassword: z.string().min(8, "must be at least 8 characters").optional(),
     allowSaltKeyChange: bool
@@ -194,6 +198,8 @@ export interface StackConfig {
   uiPassword: pulumi.Output<string> | undefined;
   /** Existing master key to keep (secret), else generated. */
   masterKey: pulumi.Output<string> | undefined;
+  /** Rotation counter of the generated master key (any change rotates it). */
+  masterKeyRotation: number;
   /** Existing salt key to keep (secret), else generated once. */
   saltKey: pulumi.Output<string> | undefined;
   /** Existing database password to keep (secret), else generated. */
@@ -231,6 +237,7 @@ const EXAMPLES: Record<string, string> = {
   uiUsername: "admin",
   uiPassword: "<password>",
   masterKey: "'sk-<key>'",
+  masterKeyRotation: "1",
   saltKey: "<salt>",
   databasePassword: "<password>",
   allowSaltKeyChange: "true",
@@ -423,6 +430,11 @@ export function parseConfig(
     }
   }
   const version = gatewayVersion(c.gatewayImage, images.gatewayImage, c.litellmVersion, problems);
+  if (c.masterKey !== undefined && c.masterKeyRotation !== 0) {
+    problems.push(
+      `${PROJECT}:masterKeyRotation: rotates the generated master key, but ${PROJECT}:masterKey is set. Fix: rotate a configured key by setting a new value (${fixFor("masterKey", true, "'sk-<new key>'")}), and pulumi config rm ${PROJECT}:masterKeyRotation`,
+    );
+  }
   const contents = parseContents(c, secretKeys, problems);
   problems.push(...reusedSaltProblems(c));
   if (problems.length > 0) {
@@ -440,6 +452,7 @@ export function parseConfig(
     uiUsername: c.uiUsername,
     uiPassword: secret(c.uiPassword),
     masterKey: secret(c.masterKey),
+    masterKeyRotation: c.masterKeyRotation,
     saltKey: secret(c.saltKey),
     databasePassword: secret(c.databasePassword),
     allowSaltKeyChange: c.allowSaltKeyChange,

@@ -48,6 +48,12 @@ export interface GatewayArgs {
   hostPort: number;
   /** Master key to keep (secret, `sk-…`). @default generated: `sk-` + 48 random characters */
   masterKey?: pulumi.Input<string> | undefined;
+  /**
+   * Rotation counter of the generated master key: any change generates a new key, which replaces
+   * the container (LiteLLM's rotation with a salt key set: swap the env value and restart). 0 keeps
+   * the key generated first. Ignored when `masterKey` is given. @default 0
+   */
+  masterKeyRotation?: number;
   /** Salt key to keep (secret). @default generated once and protected */
   saltKey?: pulumi.Input<string> | undefined;
   /** Acknowledges a salt key change. @default false */
@@ -85,7 +91,14 @@ export class Gateway extends pulumi.ComponentResource {
             pulumi.interpolate`sk-${
               new random.RandomPassword(
                 `${name}-master-key`,
-                { length: 48, special: false },
+                {
+                  length: 48,
+                  special: false,
+                  // No keepers at 0: stacks made before rotation existed keep their key.
+                  ...(args.masterKeyRotation
+                    ? { keepers: { rotation: String(args.masterKeyRotation) } }
+                    : {}),
+                },
                 { parent: this },
               ).result
             }`,

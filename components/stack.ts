@@ -74,6 +74,7 @@ export class LiteLlmStack extends pulumi.ComponentResource {
         bindAddress: config.bindAddress,
         hostPort: config.hostPort,
         masterKey: config.masterKey,
+        masterKeyRotation: config.masterKeyRotation,
         saltKey: config.saltKey,
         allowSaltKeyChange: config.allowSaltKeyChange,
         uiUsername: config.uiUsername,

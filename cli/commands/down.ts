@@ -102,6 +102,10 @@ keys, use npm run stop / npm run start instead.`,
         [`${PROJECT}:saltKey`]: { value: plan.secrets.saltKey, secret: true },
         [`${PROJECT}:databasePassword`]: { value: plan.secrets.databasePassword, secret: true },
       });
+      // The saved key is now a configured one: its rotation counter no longer applies.
+      if (`${PROJECT}:masterKeyRotation` in (await stack.getAllConfig())) {
+        await stack.removeConfig(`${PROJECT}:masterKeyRotation`);
+      }
     } else {
       log(`deleting the data volume ${plan.volume} (deleteDataOnDestroy=true)`);
     }

@@ -49,6 +49,7 @@ function config(overrides: Partial<StackConfig> = {}): StackConfig {
     uiUsername: "admin",
     uiPassword: undefined,
     masterKey: undefined,
+    masterKeyRotation: 0,
     saltKey: undefined,
     databasePassword: undefined,
     allowSaltKeyChange: false,
@@ -198,6 +199,17 @@ describe("LiteLlmStack children", () => {
     expect(mine.some((r) => r.type === "random:index/randomString:RandomString")).toBe(false);
     expect(await pulumi.isSecret(stack.masterKey as pulumi.Output<string>)).toBe(true);
     expect(await pulumi.isSecret(stack.uiPassword as pulumi.Output<string>)).toBe(true);
+  });
+
+  it("gives the generated master key no keepers at rotation 0 (existing stacks keep their key) and the counter as keeper after", async () => {
+    const master = "random:index/randomPassword:RandomPassword";
+    const first = await build("rot0");
+    expect(first.find(master, "gateway-master-key").inputs["keepers"]).toBeUndefined();
+    const rotated = await build("rot2", { masterKeyRotation: 2 });
+    expect(rotated.find(master, "gateway-master-key").inputs["keepers"]).toEqual({ rotation: "2" });
+    // The salt and the other secrets do not rotate with it.
+    expect(rotated.find(master, "gateway-salt-key").inputs["keepers"]).toBeUndefined();
+    expect(rotated.find(master, "gateway-ui-password").inputs["keepers"]).toBeUndefined();
   });
 
   it("uses given master, salt and UI secrets instead of generating them (compose migration)", async () => {

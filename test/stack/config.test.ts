@@ -33,6 +33,7 @@ describe("parseConfig", () => {
       litellmVersion: "1.108.14",
       postgresImage: DEFAULT_POSTGRES_IMAGE,
       uiUsername: "admin",
+      masterKeyRotation: 0,
       allowSaltKeyChange: false,
       deleteDataOnDestroy: false,
       gatewayWaitTimeout: 600,
@@ -69,7 +70,7 @@ describe("parseConfig", () => {
 
   it("rejects an unknown key and says how to remove it", () => {
     expect(problems({ hostport: "4000" })).toEqual([
-      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, litellmVersion, postgresImage, uiUsername, uiPassword, masterKey, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
+      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, litellmVersion, postgresImage, uiUsername, uiPassword, masterKey, masterKeyRotation, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
     ]);
   });
 
@@ -402,6 +403,22 @@ describe("parseConfig", () => {
       }),
     ).toEqual([
       "litellm-stack:credentials: credential values must be secrets. Fix: pulumi config set --path --secret 'litellm-stack:credentials[0].values.api_key' <key>",
+    ]);
+  });
+
+  it("masterKeyRotation defaults to 0, takes a whole number, and is refused next to a configured masterKey", () => {
+    expect(parseConfig("dev", {}, noSecrets).masterKeyRotation).toBe(0);
+    expect(parseConfig("dev", { masterKeyRotation: "3" }, noSecrets).masterKeyRotation).toBe(3);
+    expect(problems({ masterKeyRotation: "-1" })).toEqual([
+      'litellm-stack:masterKeyRotation: must be 0 or more (got "-1"). Fix: pulumi config set litellm-stack:masterKeyRotation 1',
+    ]);
+    expect(
+      problems(
+        { masterKey: "sk-0123456789abcdefXYZ", masterKeyRotation: "1" },
+        new Set(["masterKey"]),
+      ),
+    ).toEqual([
+      "litellm-stack:masterKeyRotation: rotates the generated master key, but litellm-stack:masterKey is set. Fix: rotate a configured key by setting a new value (pulumi config set --secret litellm-stack:masterKey 'sk-<new key>'), and pulumi config rm litellm-stack:masterKeyRotation",
     ]);
   });
 
