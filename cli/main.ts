@@ -7,12 +7,13 @@ import { helpText, parseFlags, type Command } from "./command";
 import { down } from "./commands/down";
 import { start, stop } from "./commands/lifecycle";
 import { outputs } from "./commands/outputs";
+import { pinImages } from "./commands/pin-images";
 import { preview } from "./commands/preview";
 import { up } from "./commands/up";
 import { CliError, EXIT } from "./report";
 
 /** Every command, by name. */
-export const COMMANDS: readonly Command[] = [up, preview, down, outputs, stop, start];
+export const COMMANDS: readonly Command[] = [up, preview, down, outputs, stop, start, pinImages];
 
 function usage(): string {
   return [

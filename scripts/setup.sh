@@ -36,3 +36,10 @@ ensure_chromium() {
   command -v apt-get >/dev/null 2>&1 || die "chromium is missing: install Chromium and set LITELLM_STACK_CHROMIUM to its path"
   setup_step "Debian's chromium for the UI test (apt-get install chromium)" apt_install chromium
 }
+
+# ensure_docker_registry: Debian's docker-registry for the pin-images test (a throwaway registry).
+ensure_docker_registry() {
+  command -v "${LITELLM_STACK_DOCKER_REGISTRY:-docker-registry}" >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 || die "docker-registry is missing: install Docker's registry (distribution) and set LITELLM_STACK_DOCKER_REGISTRY to its path"
+  setup_step "Debian's docker-registry for the pin-images test (apt-get install docker-registry)" apt_install docker-registry
+}

@@ -14,6 +14,7 @@ cd "$ROOT"
 if [[ "${LITELLM_STACK_SKIP_SETUP:-}" != "1" ]]; then
   ensure_setup images >&2
   ensure_chromium >&2
+  ensure_docker_registry >&2
 fi
 # The Pulumi CLI and plugins only: every end-to-end suite brings its own temporary backend and
 # passphrase, so nothing here touches the user's stacks (.pulumi-state, Pulumi.<stack>.yaml).

@@ -88,6 +88,7 @@ describe("help", () => {
       "outputs",
       "stop",
       "start",
+      "pin-images",
     ]);
     for (const c of COMMANDS) {
       expect(c.summary.length, c.name).toBeGreaterThan(20);

@@ -380,8 +380,17 @@ export async function health(container: string): Promise<string | undefined> {
   return state?.Health?.Status;
 }
 
-/** Why the end-to-end suite cannot run here, or undefined when it can (checked synchronously). */
-export function e2eUnavailableReason(images: readonly string[]): string | undefined {
+/** A further prerequisite of a suite: why it is missing, or undefined when it is there. */
+export type Prerequisite = () => string | undefined;
+
+/**
+ * Why the end-to-end suite cannot run here, or undefined when it can (checked synchronously): the
+ * toolchain, Docker, the `images`, then each of `more` (a suite's own prerequisites).
+ */
+export function e2eUnavailableReason(
+  images: readonly string[],
+  more: readonly Prerequisite[] = [],
+): string | undefined {
   const ok = (file: string, args: readonly string[]): boolean =>
     spawnSync(file, args, { cwd: ROOT, stdio: "ignore" }).status === 0;
   if (
@@ -400,15 +409,27 @@ export function e2eUnavailableReason(images: readonly string[]): string | undefi
       return `the local image ${image} is missing: run \`npm run images\``;
     }
   }
+  for (const prerequisite of more) {
+    const reason = prerequisite();
+    if (reason !== undefined) {
+      return reason;
+    }
+  }
   return undefined;
 }
 
 /**
- * `describe` for an end-to-end suite: skipped with the reason when the toolchain, Docker or an
- * image is missing, unless LITELLM_STACK_E2E=1, which turns that into a failing test.
+ * `describe` for an end-to-end suite: skipped with the reason when the toolchain, Docker, an
+ * image or one of the suite's own prerequisites (`more`) is missing, unless LITELLM_STACK_E2E=1,
+ * which turns that into a failing test.
  */
-export function describeE2E(name: string, images: readonly string[], body: () => void): void {
-  const reason = e2eUnavailableReason(images);
+export function describeE2E(
+  name: string,
+  images: readonly string[],
+  body: () => void,
+  more: readonly Prerequisite[] = [],
+): void {
+  const reason = e2eUnavailableReason(images, more);
   if (reason === undefined) {
     describe(name, body);
   } else if (process.env["LITELLM_STACK_E2E"] === "1") {
