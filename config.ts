@@ -54,6 +54,12 @@ export const DEFAULT_POSTGRES_IMAGE = `${imagePins.postgres.upstream}:${imagePin
 /** The same Postgres major built offline from Debian's packages (images/postgres). */
 export const LOCAL_POSTGRES_IMAGE = `${imagePins.postgres.local}:${imagePins.postgres.major}-local`;
 
+/** Default Redis image (only with more than one worker): the official image of major 7. */
+export const DEFAULT_REDIS_IMAGE = `${imagePins.redis.upstream}:${imagePins.redis.major}`;
+
+/** The same Redis major built offline from Debian's redis-server (images/redis). */
+export const LOCAL_REDIS_IMAGE = `${imagePins.redis.local}:${imagePins.redis.major}-local`;
+
 /** Config keys whose values must be set with `pulumi config set --secret`. */
 export const SECRET_KEYS = [
   "masterKey",
@@ -138,6 +144,31 @@ export const configSchema = z
       .min(1)
       .optional()
       .describe("Postgres image reference (overrides imageSource)."),
+    redisImage: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe("Redis image reference, used with more than one worker (overrides imageSource)."),
+    workers: int
+      .pipe(z.number().int().min(1, "must be at least 1").max(64, "must be at most 64"))
+      .default(1)
+      .describe("LiteLLM worker processes; more than one adds Redis."),
+    spendLogRetention: z
+      .string()
+      .trim()
+      .regex(
+        /^(forever|[1-9]\d*(s|m|h|d|w|mo))$/,
+        "must be a duration such as 30d, 12h, 2w, 1mo, or forever",
+      )
+      .default("30d")
+      .describe("How long spend logs are kept (LiteLLM's maximum_spend_logs_retention_period)."),
+    spendLogCleanupCron: z
+      .string()
+      .trim()
+      .regex(/^\S+ \S+ \S+ \S+ \S+$/, "must be a cron schedule of five fields, e.g. 17 * * * *")
+      .default("17 * * * *")
+      .describe("When the spend-log cleanup runs (cron, UTC)."),
     uiUsername: z.string().trim().min(1).default("admin").describe("LiteLLM UI user name."),
     uiPassword: z.string().min(12, "must be at least 12 characters").optional(),
     masterKey: z
@@ -192,6 +223,14 @@ export interface StackConfig {
   litellmVersion: string;
   /** Postgres image reference. */
   postgresImage: string;
+  /** Redis image reference (used when `workers` > 1). */
+  redisImage: string;
+  /** LiteLLM worker processes; more than one adds Redis. */
+  workers: number;
+  /** How long spend logs are kept (`30d`), or undefined to keep them forever. */
+  spendLogRetention: string | undefined;
+  /** When the spend-log cleanup runs (cron, UTC). */
+  spendLogCleanupCron: string;
   /** LiteLLM UI user name. */
   uiUsername: string;
   /** UI password given by the operator (secret), else generated. */
@@ -234,6 +273,10 @@ const EXAMPLES: Record<string, string> = {
   gatewayImage: `'${DEFAULT_GATEWAY_IMAGE}@sha256:<digest>'`,
   litellmVersion: LITELLM_VERSION,
   postgresImage: "'postgres:15@sha256:<digest>'",
+  redisImage: "'redis:7@sha256:<digest>'",
+  workers: "2",
+  spendLogRetention: "30d",
+  spendLogCleanupCron: "'17 * * * *'",
   uiUsername: "admin",
   uiPassword: "<password>",
   masterKey: "'sk-<key>'",
@@ -340,6 +383,8 @@ export interface ImageSettings {
   litellmVersion?: string | undefined;
   /** The configured Postgres image, if any. */
   postgresImage?: string | undefined;
+  /** The configured Redis image, if any. */
+  redisImage?: string | undefined;
 }
 
 /**
@@ -350,6 +395,7 @@ export interface ImageSettings {
 export function effectiveImages(settings: ImageSettings): {
   gatewayImage: string;
   postgresImage: string;
+  redisImage: string;
 } {
   const local = settings.imageSource === "local";
   const version = settings.litellmVersion || LITELLM_VERSION;
@@ -358,6 +404,7 @@ export function effectiveImages(settings: ImageSettings): {
       settings.gatewayImage || (local ? localGatewayImage(version) : upstreamGatewayImage(version)),
     postgresImage:
       settings.postgresImage || (local ? LOCAL_POSTGRES_IMAGE : DEFAULT_POSTGRES_IMAGE),
+    redisImage: settings.redisImage || (local ? LOCAL_REDIS_IMAGE : DEFAULT_REDIS_IMAGE),
   };
 }
 
@@ -422,7 +469,11 @@ export function parseConfig(
     }
   }
   const images = effectiveImages(c);
-  for (const key of ["gatewayImage", "postgresImage"] as const) {
+  const imageKeys =
+    c.workers > 1
+      ? (["gatewayImage", "postgresImage", "redisImage"] as const)
+      : (["gatewayImage", "postgresImage"] as const);
+  for (const key of imageKeys) {
     if (c.production && !hasDigest(images[key])) {
       problems.push(
         `${PROJECT}:${key}: ${JSON.stringify(images[key])} has no digest; a production stack (${PROJECT}:production=true) only runs images pinned by digest. Fix: ${fixFor(key, false, EXAMPLES[key] ?? "")}`,
@@ -449,6 +500,9 @@ export function parseConfig(
     hostPort: c.hostPort,
     ...images,
     litellmVersion: version,
+    workers: c.workers,
+    spendLogRetention: c.spendLogRetention === "forever" ? undefined : c.spendLogRetention,
+    spendLogCleanupCron: c.spendLogCleanupCron,
     uiUsername: c.uiUsername,
     uiPassword: secret(c.uiPassword),
     masterKey: secret(c.masterKey),

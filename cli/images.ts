@@ -13,15 +13,20 @@ import { imageExists, pullImage } from "./docker";
 import { CliError, log } from "./report";
 import { ROOT } from "./workspace";
 
-const IMAGE_KEYS = ["gatewayImage", "postgresImage"] as const;
+const IMAGE_KEYS = ["gatewayImage", "postgresImage", "redisImage"] as const;
 
 /**
- * Builds (or finds up to date) the local LiteLLM image of `version` and the Postgres image; its
- * output goes to stderr.
+ * Builds (or finds up to date) the local LiteLLM image of `version`, the Postgres image and, when
+ * `redis`, the Redis image; its output goes to stderr.
  */
-function buildLocalImages(version: string): Promise<void> {
+function buildLocalImages(version: string, redis: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    const args = [path.join(ROOT, "scripts/images.sh"), `litellm@${version}`, "postgres"];
+    const args = [
+      path.join(ROOT, "scripts/images.sh"),
+      `litellm@${version}`,
+      "postgres",
+      ...(redis ? ["redis"] : []),
+    ];
     const child = spawn("bash", args, { stdio: ["ignore", process.stderr, process.stderr] });
     child.on("error", reject);
     child.on("exit", (code) =>
@@ -41,14 +46,18 @@ export async function ensureImages(stack: Stack): Promise<void> {
     const v = config[`${PROJECT}:${key}`]?.value;
     return v === undefined || v === "" ? undefined : v;
   };
-  const configured = { gatewayImage: value("gatewayImage"), postgresImage: value("postgresImage") };
+  const configured = {
+    gatewayImage: value("gatewayImage"),
+    postgresImage: value("postgresImage"),
+    redisImage: value("redisImage"),
+  };
+  // Redis runs only with more than one worker (an invalid value is the config check's to report).
+  const redis = Number(value("workers") ?? "1") > 1;
+  const keys = IMAGE_KEYS.filter((k) => redis || k !== "redisImage");
   const source = value("imageSource") ?? "upstream";
   const version = value("litellmVersion") ?? LITELLM_VERSION;
-  if (
-    source === "local" &&
-    (configured.gatewayImage === undefined || configured.postgresImage === undefined)
-  ) {
-    await buildLocalImages(version);
+  if (source === "local" && keys.some((k) => configured[k] === undefined)) {
+    await buildLocalImages(version, redis);
   }
   const effective = effectiveImages({
     imageSource: source,
@@ -56,7 +65,7 @@ export async function ensureImages(stack: Stack): Promise<void> {
     ...configured,
   });
   const unavailable: string[] = [];
-  for (const key of IMAGE_KEYS) {
+  for (const key of keys) {
     const image = effective[key];
     if (await imageExists(image)) {
       continue;
@@ -76,7 +85,7 @@ export async function ensureImages(stack: Stack): Promise<void> {
     log(
       `the default images (${unavailable.join(" ")}) cannot be pulled here: using their local builds of the same versions, built if missing (recorded as ${PROJECT}:imageSource=local in Pulumi.${stack.name}.yaml)`,
     );
-    await buildLocalImages(version);
+    await buildLocalImages(version, redis);
     await stack.setConfig(`${PROJECT}:imageSource`, { value: "local" });
   }
 }

@@ -37,6 +37,8 @@ export interface DatabaseArgs {
 export class Database extends pulumi.ComponentResource {
   /** Container name. */
   public readonly containerName: pulumi.Output<string>;
+  /** Container id: a new one means a new database server (the migration runs again). */
+  public readonly containerId: pulumi.Output<string>;
   /** Data volume name. */
   public readonly volumeName: pulumi.Output<string>;
   /** The data volume this component created; undefined when it adopted one (`adoptVolume`). */
@@ -92,6 +94,7 @@ export class Database extends pulumi.ComponentResource {
       { parent: this },
     );
     this.containerName = container.name;
+    this.containerId = container.id;
     this.volumeName = volumeName;
     this.volume = volume;
     this.password = secretPassword;

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { GATEWAY_CONFIG_PATH, gatewaySettings } from "./gateway-settings";
 import { hostUrl, stackLabels } from "./naming";
+import { REDIS_HOST, REDIS_PORT, type Redis } from "./redis";
 import { SaltGuard } from "./salt-guard";
 
 /** Port LiteLLM listens on inside its container. */
@@ -64,6 +66,14 @@ export interface GatewayArgs {
   uiPassword?: pulumi.Input<string> | undefined;
   /** Seconds to wait for the container to become healthy (migrations run first). @default 600 */
   waitTimeout?: number;
+  /** LiteLLM worker processes (`--num_workers`). More than one needs `redis`. @default 1 */
+  workers?: number;
+  /** The Redis the workers share rate limits and router state through (required with workers > 1). */
+  redis?: Redis | undefined;
+  /** How long spend logs are kept (`30d`), or undefined to keep them forever. @default undefined */
+  spendLogRetention?: string | undefined;
+  /** When the spend-log cleanup runs (cron, UTC). @default "17 * * * *" */
+  spendLogCleanupCron?: string;
 }
 
 /**
@@ -85,6 +95,20 @@ export class Gateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm:gateway:LiteLlm", name, {}, opts);
+    const workers = args.workers ?? 1;
+    if (workers > 1 && args.redis === undefined) {
+      throw new Error(
+        `Gateway ${name}: workers=${workers} needs redis (each worker would count rate limits on its own)`,
+      );
+    }
+    const settings = gatewaySettings({
+      spendLogRetention: args.spendLogRetention,
+      spendLogCleanupCron: args.spendLogCleanupCron ?? "17 * * * *",
+      redis:
+        args.redis === undefined
+          ? undefined
+          : { host: REDIS_HOST, port: REDIS_PORT, passwordEnv: "REDIS_PASSWORD" },
+    });
     const masterKey =
       args.masterKey === undefined
         ? pulumi.secret(
@@ -145,10 +169,26 @@ export class Gateway extends pulumi.ComponentResource {
           pulumi.interpolate`LITELLM_MASTER_KEY=${masterKey}`,
           pulumi.interpolate`LITELLM_SALT_KEY=${saltKey}`,
           "STORE_MODEL_IN_DB=True",
+          // Migrations ran before, as a step of their own (components/migration.ts).
+          "DISABLE_SCHEMA_UPDATE=true",
           `UI_USERNAME=${args.uiUsername ?? "admin"}`,
           pulumi.interpolate`UI_PASSWORD=${uiPassword}`,
           "LITELLM_LOCAL_MODEL_COST_MAP=True",
+          ...(args.redis === undefined
+            ? []
+            : [pulumi.interpolate`REDIS_PASSWORD=${args.redis.password}`]),
         ],
+        command: [
+          "--host",
+          "0.0.0.0",
+          "--port",
+          String(GATEWAY_PORT),
+          "--config",
+          GATEWAY_CONFIG_PATH,
+          "--num_workers",
+          String(workers),
+        ],
+        uploads: [{ file: GATEWAY_CONFIG_PATH, content: settings }],
         networksAdvanced: [{ name: args.network }],
         ports: [{ internal: GATEWAY_PORT, external: args.hostPort, ip: args.bindAddress }],
         healthcheck: {

@@ -3,6 +3,8 @@ export { LiteLlmStack } from "./stack";
 export { GatewayNetwork } from "./network";
 export { Database } from "./database";
 export { Gateway } from "./gateway";
+export { Migration } from "./migration";
+export { Redis } from "./redis";
 export { SaltGuard } from "./salt-guard";
 export { stackNames, stackLabels } from "./naming";
 export * from "./admin";

@@ -5,7 +5,7 @@
  */
 
 /** Roles, as written in the `litellm-stack.role` label. */
-export type Role = "db" | "gateway" | "network" | "data";
+export type Role = "db" | "gateway" | "network" | "data" | "migrate" | "redis";
 
 /** The stack that keeps the compose setup's names. */
 export const DEFAULT_STACK = "dev";
@@ -23,6 +23,10 @@ export interface StackNames {
   gateway: string;
   /** The data volume. */
   volume: string;
+  /** The Redis container (only with more than one worker). */
+  redis: string;
+  /** Redis's volume. */
+  redisVolume: string;
 }
 
 /** Docker object names for `stack`. */
@@ -33,6 +37,8 @@ export function stackNames(stack: string): StackNames {
       db: "litellm-db",
       gateway: "litellm",
       volume: "litellm_pgdata",
+      redis: "litellm-redis",
+      redisVolume: "litellm_redisdata",
     };
   }
   const s = stack.toLowerCase().replace(/[^a-z0-9_.-]/g, "-");
@@ -41,6 +47,8 @@ export function stackNames(stack: string): StackNames {
     db: `litellm-${s}-db`,
     gateway: `litellm-${s}`,
     volume: `litellm_${s}_pgdata`,
+    redis: `litellm-${s}-redis`,
+    redisVolume: `litellm_${s}_redisdata`,
   };
 }
 

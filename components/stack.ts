@@ -3,6 +3,8 @@ import type { StackConfig } from "../config";
 import { GatewayContents } from "./admin/contents";
 import { Database } from "./database";
 import { Gateway } from "./gateway";
+import { MIGRATE_COMMAND, Migration } from "./migration";
+import { Redis } from "./redis";
 import { stackNames } from "./naming";
 import { GatewayNetwork } from "./network";
 
@@ -63,6 +65,37 @@ export class LiteLlmStack extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // LiteLLM's migrations as their own step, before the gateway starts or is replaced (the
+    // gateway itself runs with DISABLE_SCHEMA_UPDATE=true).
+    const migration = new Migration(
+      `${name}-migration`,
+      {
+        stack: config.stack,
+        image: config.gatewayImage,
+        command: MIGRATE_COMMAND,
+        network: network.name,
+        databaseUrl: database.url,
+        databaseId: database.containerId,
+        containerName: `${names.gateway}-migrate`,
+        timeoutSeconds: config.gatewayWaitTimeout,
+      },
+      { parent: this, dependsOn: [database] },
+    );
+    // More than one worker: they share rate limits, router state and job locks through Redis.
+    const redis =
+      config.workers > 1
+        ? new Redis(
+            `${name}-redis`,
+            {
+              stack: config.stack,
+              containerName: names.redis,
+              volumeName: names.redisVolume,
+              image: config.redisImage,
+              network: network.name,
+            },
+            { parent: this },
+          )
+        : undefined;
     const gateway = new Gateway(
       `${name}-gateway`,
       {
@@ -80,8 +113,12 @@ export class LiteLlmStack extends pulumi.ComponentResource {
         uiUsername: config.uiUsername,
         uiPassword: config.uiPassword,
         waitTimeout: config.gatewayWaitTimeout,
+        workers: config.workers,
+        redis,
+        spendLogRetention: config.spendLogRetention,
+        spendLogCleanupCron: config.spendLogCleanupCron,
       },
-      { parent: this, dependsOn: [database] },
+      { parent: this, dependsOn: [database, migration, ...(redis ? [redis] : [])] },
     );
     const contents = new GatewayContents(
       `${name}-contents`,

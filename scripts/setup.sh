@@ -27,6 +27,11 @@ ensure_setup() {
   fi
   if [[ "${1:-}" == "images" ]]; then
     setup_step "local images (npm run images)" bash "$ROOT/scripts/images.sh"
+    # Every other LiteLLM version with pins (images/litellm/versions/): the upgrade test starts from one.
+    local dir
+    for dir in "$ROOT"/images/litellm/versions/*/; do
+      setup_step "local LiteLLM $(basename "$dir") (npm run images litellm@$(basename "$dir"))" bash "$ROOT/scripts/images.sh" "litellm@$(basename "$dir")"
+    done
   fi
 }
 

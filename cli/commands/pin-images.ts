@@ -6,7 +6,13 @@
  * as it was. An image already pinned is verified against the registry; a moved tag is an error
  * and then nothing at all is written.
  */
-import { LOCAL_GATEWAY_IMAGE, LOCAL_POSTGRES_IMAGE, PROJECT, effectiveImages } from "../../config";
+import {
+  LOCAL_GATEWAY_IMAGE,
+  LOCAL_POSTGRES_IMAGE,
+  LOCAL_REDIS_IMAGE,
+  PROJECT,
+  effectiveImages,
+} from "../../config";
 import type { Command } from "../command";
 import { ImageRefError, parseImageRef, pinnedRef, type ImageRef } from "../image-ref";
 import { RegistryError, registryBaseUrl, resolveDigest, type Resolved } from "../registry";
@@ -14,7 +20,7 @@ import { EXIT, log } from "../report";
 import { openStack } from "../workspace";
 
 /** The config keys of the images a stack runs. */
-export const IMAGE_KEYS = ["gatewayImage", "postgresImage"] as const;
+export const IMAGE_KEYS = ["gatewayImage", "postgresImage", "redisImage"] as const;
 
 /** One of {@link IMAGE_KEYS}. */
 export type ImageKey = (typeof IMAGE_KEYS)[number];
@@ -56,7 +62,9 @@ export type DigestResolver = (ref: ImageRef) => Promise<Resolved>;
 
 /** The repositories of the local builds (`npm run images`): they exist on no registry. */
 const LOCAL_NAMES: ReadonlySet<string> = new Set(
-  [LOCAL_GATEWAY_IMAGE, LOCAL_POSTGRES_IMAGE].map((image) => parseImageRef(image).name),
+  [LOCAL_GATEWAY_IMAGE, LOCAL_POSTGRES_IMAGE, LOCAL_REDIS_IMAGE].map(
+    (image) => parseImageRef(image).name,
+  ),
 );
 
 /**
@@ -208,9 +216,12 @@ pinned (now or before).`,
       litellmVersion: value("litellmVersion"),
       gatewayImage: value("gatewayImage"),
       postgresImage: value("postgresImage"),
+      redisImage: value("redisImage"),
     });
+    // Redis runs only with more than one worker.
+    const redis = Number(value("workers") ?? "1") > 1;
     const outcomes = await Promise.all(
-      IMAGE_KEYS.map((key) => {
+      IMAGE_KEYS.filter((key) => redis || key !== "redisImage").map((key) => {
         const image = images[key];
         log(`${PROJECT}:${key}: resolving ${image}${urlHint(image)}`);
         return planPin(key, image, (ref) => resolveDigest(ref));

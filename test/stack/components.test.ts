@@ -3,39 +3,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import {
+  installMocks,
+  registered,
+  secretValue,
+  value,
+  type Registered,
+} from "../support/pulumi-mocks";
 import type { StackConfig } from "../../config";
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-
-const registered: Registered[] = [];
-
-beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "random:index/randomPassword:RandomPassword") {
-          state["result"] = `generated-${args.name}`;
-        }
-        return { id: `${args.name}-id`, state };
-      },
-      call: () => ({}),
-    },
-    "litellm-stack",
-    "test",
-    false,
-  );
-});
-
-/** Resolves an Output (awaited before any assertion). */
-function value<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply(resolve));
-}
+beforeAll(installMocks);
 
 function config(overrides: Partial<StackConfig> = {}): StackConfig {
   return {
@@ -46,6 +23,10 @@ function config(overrides: Partial<StackConfig> = {}): StackConfig {
     gatewayImage: "litellm:test",
     litellmVersion: "1.108.14",
     postgresImage: "postgres:test",
+    redisImage: "redis:test",
+    workers: 1,
+    spendLogRetention: "30d",
+    spendLogCleanupCron: "17 * * * *",
     uiUsername: "admin",
     uiPassword: undefined,
     masterKey: undefined,
@@ -84,14 +65,6 @@ async function build(name: string, overrides: Partial<StackConfig> = {}) {
 }
 
 const CONTAINER = "docker:index/container:Container";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-/** The value of an input the engine would store encrypted, failing when it is not secret. */
-function secretValue(input: unknown): unknown {
-  const wrapped = input as Record<string, unknown>;
-  expect(wrapped[SECRET_SIG], "input should be secret").toBe("1b47061264138c4ac30d75fd1eb44270");
-  return wrapped["value"];
-}
 
 describe("LiteLlmStack children", () => {
   it("keeps the compose names on the dev stack and distinct names elsewhere", async () => {
@@ -150,11 +123,59 @@ describe("LiteLlmStack children", () => {
       "LITELLM_MASTER_KEY=sk-generated-f-gateway-master-key",
       "LITELLM_SALT_KEY=generated-f-gateway-salt-key",
       "STORE_MODEL_IN_DB=True",
+      "DISABLE_SCHEMA_UPDATE=true",
       "UI_USERNAME=admin",
       "UI_PASSWORD=generated-f-gateway-ui-password",
       "LITELLM_LOCAL_MODEL_COST_MAP=True",
     ]);
     expect(await value(stack.masterKey)).toBe("sk-generated-f-gateway-master-key");
+  });
+
+  it("runs one worker with its config file (spend-log retention, no Redis) and no Redis container", async () => {
+    const { find, mine } = await build("w1");
+    const gw = find(CONTAINER, "gateway-container").inputs;
+    expect(gw["command"]).toEqual([
+      "--host",
+      "0.0.0.0",
+      "--port",
+      "4000",
+      "--config",
+      "/app/litellm-stack.yaml",
+      "--num_workers",
+      "1",
+    ]);
+    const uploads = gw["uploads"] as { file: string; content: string }[];
+    expect(uploads.map((u) => u.file)).toEqual(["/app/litellm-stack.yaml"]);
+    expect(JSON.parse(uploads[0]?.content ?? "")).toEqual({
+      general_settings: {
+        maximum_spend_logs_retention_period: "30d",
+        maximum_spend_logs_cleanup_cron: "17 * * * *",
+      },
+    });
+    expect(mine.filter((r) => r.name.includes("redis"))).toEqual([]);
+  });
+
+  it("with workers > 1 adds Redis and wires it as coordination_redis, the password only in the env (secret)", async () => {
+    const { find } = await build("w3", { workers: 3, spendLogRetention: undefined });
+    const gw = find(CONTAINER, "gateway-container").inputs;
+    expect((gw["command"] as string[]).slice(-2)).toEqual(["--num_workers", "3"]);
+    const uploads = gw["uploads"] as { file: string; content: string }[];
+    const settings = JSON.parse(uploads[0]?.content ?? "") as Record<string, unknown>;
+    expect(settings).toEqual({
+      general_settings: {
+        coordination_redis: {
+          host: "litellm-redis",
+          port: 6379,
+          password: "os.environ/REDIS_PASSWORD",
+        },
+      },
+    });
+    const redis = find(CONTAINER, "redis-container").inputs;
+    expect(redis["image"]).toBe("redis:test");
+    expect(redis["ports"]).toBeUndefined();
+    const envs = secretValue(gw["envs"]) as string[];
+    expect(envs).toContain("REDIS_PASSWORD=generated-w3-redis-password");
+    expect(uploads[0]?.content).not.toContain("generated-w3-redis-password");
   });
 
   it("checks the gateway on /health/liveliness (never /health) and waits long enough for migrations", async () => {

@@ -70,7 +70,7 @@ describe("parseConfig", () => {
 
   it("rejects an unknown key and says how to remove it", () => {
     expect(problems({ hostport: "4000" })).toEqual([
-      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, litellmVersion, postgresImage, uiUsername, uiPassword, masterKey, masterKeyRotation, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
+      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, litellmVersion, postgresImage, redisImage, workers, spendLogRetention, spendLogCleanupCron, uiUsername, uiPassword, masterKey, masterKeyRotation, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
     ]);
   });
 
@@ -419,6 +419,56 @@ describe("parseConfig", () => {
       ),
     ).toEqual([
       "litellm-stack:masterKeyRotation: rotates the generated master key, but litellm-stack:masterKey is set. Fix: rotate a configured key by setting a new value (pulumi config set --secret litellm-stack:masterKey 'sk-<new key>'), and pulumi config rm litellm-stack:masterKeyRotation",
+    ]);
+  });
+
+  it("workers default to 1 and spend logs are kept 30 days, cleaned hourly", () => {
+    const c = parseConfig("dev", {}, noSecrets);
+    expect([c.workers, c.spendLogRetention, c.spendLogCleanupCron]).toEqual([
+      1,
+      "30d",
+      "17 * * * *",
+    ]);
+    expect(
+      parseConfig("dev", { spendLogRetention: "forever" }, noSecrets).spendLogRetention,
+    ).toBeUndefined();
+    expect(parseConfig("dev", { workers: "4" }, noSecrets).redisImage).toBe("redis:7");
+    expect(parseConfig("dev", { workers: "4", imageSource: "local" }, noSecrets).redisImage).toBe(
+      "litellm-stack/redis:7-local",
+    );
+  });
+
+  it.each([
+    [
+      { workers: "0" },
+      'litellm-stack:workers: must be at least 1 (got "0"). Fix: pulumi config set litellm-stack:workers 2',
+    ],
+    [
+      { workers: "two" },
+      'litellm-stack:workers: must be a whole number (got "two"). Fix: pulumi config set litellm-stack:workers 2',
+    ],
+    [
+      { spendLogRetention: "30 days" },
+      'litellm-stack:spendLogRetention: must be a duration such as 30d, 12h, 2w, 1mo, or forever (got "30 days"). Fix: pulumi config set litellm-stack:spendLogRetention 30d',
+    ],
+    [
+      { spendLogCleanupCron: "hourly" },
+      "litellm-stack:spendLogCleanupCron: must be a cron schedule of five fields, e.g. 17 * * * * (got \"hourly\"). Fix: pulumi config set litellm-stack:spendLogCleanupCron '17 * * * *'",
+    ],
+  ])("refuses %o naming the key and the fix", (raw, message) => {
+    expect(problems(raw)).toEqual([message]);
+  });
+
+  it("a production stack with workers > 1 needs the Redis image pinned too", () => {
+    const digest = `@sha256:${"d".repeat(64)}`;
+    const pinned = {
+      production: "true",
+      gatewayImage: `ghcr.io/berriai/litellm:v1.108.14${digest}`,
+      postgresImage: `postgres:15${digest}`,
+    };
+    expect(parseConfig("prod", { ...pinned, workers: "1" }, noSecrets).workers).toBe(1);
+    expect(problems({ ...pinned, workers: "2" })).toEqual([
+      "litellm-stack:redisImage: \"redis:7\" has no digest; a production stack (litellm-stack:production=true) only runs images pinned by digest. Fix: pulumi config set litellm-stack:redisImage 'redis:7@sha256:<digest>'",
     ]);
   });
 

@@ -1,0 +1,51 @@
+/**
+ * The LiteLLM config file the gateway runs with (`--config`): the settings that LiteLLM takes
+ * only from a config file, not from env. Written as JSON, which YAML reads as is; it holds no
+ * secret (the Redis password comes from the env, through LiteLLM's `os.environ/` reference).
+ */
+
+/** Where the gateway's config file is uploaded in its container. */
+export const GATEWAY_CONFIG_PATH = "/app/litellm-stack.yaml";
+
+/** Redis shared by the workers, on the private network. */
+export interface CoordinationRedis {
+  /** Host name on the private network. */
+  host: string;
+  /** Port. */
+  port: number;
+  /** Name of the env variable that holds the password (the value stays out of the file). */
+  passwordEnv: string;
+}
+
+/** Inputs of {@link gatewaySettings}. */
+export interface GatewaySettingsArgs {
+  /**
+   * How long spend logs are kept (`30d`, `12h`, `2w`, `1mo`; LiteLLM's
+   * `maximum_spend_logs_retention_period`), or undefined to keep them forever.
+   */
+  spendLogRetention: string | undefined;
+  /** When the cleanup runs (cron, UTC; LiteLLM's `maximum_spend_logs_cleanup_cron`). */
+  spendLogCleanupCron: string;
+  /** The Redis the workers share rate limits, router state and job locks through, if any. */
+  redis: CoordinationRedis | undefined;
+}
+
+/** The gateway's config file for `args`. */
+export function gatewaySettings(args: GatewaySettingsArgs): string {
+  const general: Record<string, unknown> = {};
+  if (args.spendLogRetention !== undefined) {
+    general["maximum_spend_logs_retention_period"] = args.spendLogRetention;
+    // A cron schedule, not LiteLLM's interval: the interval counts from each process start, so a
+    // gateway restarted more often than the interval would never clean.
+    general["maximum_spend_logs_cleanup_cron"] = args.spendLogCleanupCron;
+  }
+  if (args.redis !== undefined) {
+    // What LiteLLM's rate limiter, spend buffer and pod locks share across workers.
+    general["coordination_redis"] = {
+      host: args.redis.host,
+      port: args.redis.port,
+      password: `os.environ/${args.redis.passwordEnv}`,
+    };
+  }
+  return `${JSON.stringify({ general_settings: general }, null, 2)}\n`;
+}
