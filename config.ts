@@ -487,7 +487,7 @@ export function parseConfig(
     );
   }
   const contents = parseContents(c, secretKeys, problems);
-  problems.push(...reusedSaltProblems(c));
+  problems.push(...reusedSaltProblems(c, contentSecrets(c)));
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -521,16 +521,19 @@ export function parseConfig(
 /**
  * A configured salt key must be used for nothing else: LiteLLM derives its encryption key from it,
  * and up to 1.100.4 reused it across crypto domains (CVE-2026-114612), so a salt equal to the
- * master key, a password or the OpenAI key hands that secret's holder the encrypted data. Each
- * problem names the two keys, never the value.
+ * master key, a password, the OpenAI key, a credential value or an adopted key hands that
+ * secret's holder the encrypted data. Each problem names the two keys, never the value.
  */
-function reusedSaltProblems(c: {
-  saltKey?: string | undefined;
-  masterKey?: string | undefined;
-  uiPassword?: string | undefined;
-  databasePassword?: string | undefined;
-  openaiApiKey?: string | undefined;
-}): string[] {
+function reusedSaltProblems(
+  c: {
+    saltKey?: string | undefined;
+    masterKey?: string | undefined;
+    uiPassword?: string | undefined;
+    databasePassword?: string | undefined;
+    openaiApiKey?: string | undefined;
+  },
+  contents: Array<[string, string]>,
+): string[] {
   const salt = c.saltKey;
   if (salt === undefined || salt === "") {
     return [];
@@ -541,6 +544,7 @@ function reusedSaltProblems(c: {
     ["uiPassword", c.uiPassword],
     ["databasePassword", c.databasePassword],
     ["openaiApiKey", c.openaiApiKey],
+    ...contents,
   ];
   return others
     .filter(([, v]) => v === salt)
@@ -548,6 +552,43 @@ function reusedSaltProblems(c: {
       ([key]) =>
         `${PROJECT}:saltKey: is the same value as ${PROJECT}:${key}; the salt key must be used for nothing else (CVE-2026-114612). ${fix}`,
     );
+}
+
+/**
+ * The secret values of the gateway contents, by config path (`credentials[0].values.api_key`,
+ * `keys[1].adoptKey`), read from the raw lists; a list that does not parse gives none (its
+ * problem is reported by parseContents).
+ */
+function contentSecrets(c: {
+  credentials?: string | undefined;
+  keys?: string | undefined;
+}): Array<[string, string]> {
+  const list = (text: string | undefined): unknown[] => {
+    try {
+      const v: unknown = text === undefined ? [] : JSON.parse(text);
+      return Array.isArray(v) ? v : [];
+    } catch {
+      return [];
+    }
+  };
+  const found: Array<[string, string]> = [];
+  list(c.credentials).forEach((cred, i) => {
+    const values = (cred as { values?: unknown } | null)?.values;
+    if (values !== null && typeof values === "object") {
+      for (const [name, v] of Object.entries(values)) {
+        if (typeof v === "string") {
+          found.push([`credentials[${i}].values.${name}`, v]);
+        }
+      }
+    }
+  });
+  list(c.keys).forEach((key, i) => {
+    const adopt = (key as { adoptKey?: unknown } | null)?.adoptKey;
+    if (typeof adopt === "string") {
+      found.push([`keys[${i}].adoptKey`, adopt]);
+    }
+  });
+  return found;
 }
 
 /**

@@ -304,6 +304,31 @@ describe("parseConfig", () => {
           `litellm-stack:saltKey: is the same value as litellm-stack:${other}; the salt key must be used for nothing else (CVE-2026-114612). Fix: pulumi config set --secret litellm-stack:saltKey "$(openssl rand -hex 32)" on a new stack (an existing stack must keep its salt: change the other secret instead)`,
         ] as [string, Record<string, string>, string],
     ),
+    [
+      "a salt key equal to a credential value",
+      {
+        saltKey: "shared-secret-0123456789",
+        credentials: JSON.stringify([
+          {
+            name: "azure",
+            provider: "azure",
+            values: { api_base: "https://x", api_key: "shared-secret-0123456789" },
+          },
+        ]),
+      },
+      `litellm-stack:saltKey: is the same value as litellm-stack:credentials[0].values.api_key; the salt key must be used for nothing else (CVE-2026-114612). Fix: pulumi config set --secret litellm-stack:saltKey "$(openssl rand -hex 32)" on a new stack (an existing stack must keep its salt: change the other secret instead)`,
+    ],
+    [
+      "a salt key equal to an adopted virtual key",
+      {
+        saltKey: "sk-shared-secret-0123456789",
+        keys: JSON.stringify([
+          { alias: "app" },
+          { alias: "hand", adoptKey: "sk-shared-secret-0123456789" },
+        ]),
+      },
+      `litellm-stack:saltKey: is the same value as litellm-stack:keys[1].adoptKey; the salt key must be used for nothing else (CVE-2026-114612). Fix: pulumi config set --secret litellm-stack:saltKey "$(openssl rand -hex 32)" on a new stack (an existing stack must keep its salt: change the other secret instead)`,
+    ],
   ];
   it.each(secretCases)(
     "refuses %s, naming the key and the fix and never the value",
