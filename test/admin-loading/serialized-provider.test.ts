@@ -122,6 +122,18 @@ beforeAll(() => {
   }
 }, 120_000);
 
+describe("__provider of the Migration step", () => {
+  it("is small, spawns nothing itself and loads its run by package name", async () => {
+    const { migrationProviderForTests } = await import("../../components/migration");
+    const s = await serialize(migrationProviderForTests);
+    expect(Buffer.byteLength(s.text, "utf8")).toBeLessThanOrEqual(4096);
+    expect(s.containsSecrets).toBe(false);
+    expect(s.text).not.toContain(root);
+    expect(s.text).not.toContain("child_process");
+    expect(s.text).toContain('"litellm-stack/admin-impl"');
+  });
+});
+
 describe.each(Object.keys(loaded) as (keyof typeof loaded)[])("__provider (%s)", (from) => {
   it.each(kinds)("%s is small, holds no secret and no path of the checkout", async (kind) => {
     const s = await serialize(loaded[from]()[kind]);

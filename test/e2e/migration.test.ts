@@ -10,7 +10,8 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import { expect, test } from "vitest";
-import { MIGRATE_COMMAND, migrationProviderForTests } from "../../components/migration";
+import { MIGRATE_COMMAND } from "../../components/migration";
+import { runMigration } from "../../components/migration-run";
 import { LITELLM_VERSION, localGatewayImage } from "../../config";
 import {
   LITELLM_IMAGE,
@@ -72,21 +73,19 @@ async function keySpend(t: DeployedStack, masterKey: string, key: string): Promi
 describeE2E("migrations as their own step", [POSTGRES_IMAGE, LITELLM_IMAGE, FROM_IMAGE], () => {
   test("a migration that cannot reach its database fails naming the image and exit code, never the database password", async () => {
     const password = `pw-${uniqueSuffix()}-secret`;
-    const error = await migrationProviderForTests
-      .create({
-        image: LITELLM_IMAGE,
-        command: [...MIGRATE_COMMAND],
-        network: "bridge",
-        databaseUrl: `postgresql://litellm:${password}@db.invalid:5432/litellm`,
-        databaseId: "none",
-        containerName: `litellm-migrate-test-${uniqueSuffix()}`,
-        labels: ["litellm-stack.test=1"],
-        timeoutSeconds: 300,
-      })
-      .then(
-        () => undefined,
-        (err: unknown) => err as Error,
-      );
+    const error = await runMigration({
+      image: LITELLM_IMAGE,
+      command: [...MIGRATE_COMMAND],
+      network: "bridge",
+      databaseUrl: `postgresql://litellm:${password}@db.invalid:5432/litellm`,
+      databaseId: "none",
+      containerName: `litellm-migrate-test-${uniqueSuffix()}`,
+      labels: ["litellm-stack.test=1"],
+      timeoutSeconds: 300,
+    }).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
     expect(error?.message).toMatch(
       new RegExp(`^the database migration of ${LITELLM_IMAGE} exited with code [1-9]`),
     );

@@ -19,6 +19,9 @@ import { LiteLlmApiError } from "../client";
 import { hostUrl } from "../../naming";
 import { OUTPUT_SCHEMA_VERSION, type AdminConnection, type Versioned } from "./shared";
 
+/** The migration step's run (components/migration-run.ts), loaded by the Migration provider. */
+export { runMigration } from "../../migration-run";
+
 /** The stack config as the dynamic-provider host hands it to `configure` (`project:key`). */
 export interface ProviderConfig {
   get(key: string): string | undefined;
