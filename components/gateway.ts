@@ -3,6 +3,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GATEWAY_CONFIG_PATH, gatewaySettings } from "./gateway-settings";
+import { MIGRATE_COMMAND, Migration } from "./migration";
 import { hostUrl, stackLabels } from "./naming";
 import { REDIS_HOST, REDIS_PORT, type Redis } from "./redis";
 import { SaltGuard } from "./salt-guard";
@@ -44,6 +45,11 @@ export interface GatewayArgs {
   network: pulumi.Input<string>;
   /** DATABASE_URL of `litellm-db` on the private network (secret). */
   databaseUrl: pulumi.Input<string>;
+  /**
+   * Id of the database container: when it changes (a new database server), the migration step
+   * runs again. @default the migration runs again only when the image changes
+   */
+  databaseId?: pulumi.Input<string>;
   /** Host address the port is published on (validated by config). */
   bindAddress: string;
   /** Host port. */
@@ -79,7 +85,8 @@ export interface GatewayArgs {
 /**
  * The `litellm` gateway container: on the private network, published on loopback by default, with
  * generated master, salt and UI secrets, STORE_MODEL_IN_DB, a liveliness healthcheck, created only
- * after the database is healthy and waited for until healthy.
+ * after the database is healthy and LiteLLM's migrations ran as a step of their own (a one-shot
+ * {@link Migration}), and waited for until healthy.
  */
 export class Gateway extends pulumi.ComponentResource {
   /** Container name. */
@@ -159,6 +166,23 @@ export class Gateway extends pulumi.ComponentResource {
       { parent: this, additionalSecretOutputs: ["saltHash"] },
     );
 
+    // LiteLLM's migrations as their own step, before the gateway starts or is replaced; the
+    // gateway itself serves with DISABLE_SCHEMA_UPDATE=true.
+    const migration = new Migration(
+      `${name}-migration`,
+      {
+        stack: args.stack,
+        image: args.image,
+        command: MIGRATE_COMMAND,
+        network: args.network,
+        databaseUrl: args.databaseUrl,
+        databaseId: args.databaseId ?? "",
+        containerName: `${args.containerName}-migrate`,
+        timeoutSeconds: args.waitTimeout ?? 600,
+      },
+      { parent: this },
+    );
+
     const container = new docker.Container(
       `${name}-container`,
       {
@@ -203,7 +227,7 @@ export class Gateway extends pulumi.ComponentResource {
         waitTimeout: args.waitTimeout ?? 600,
         labels: stackLabels(args.stack, "gateway"),
       },
-      { parent: this, dependsOn: [guard] },
+      { parent: this, dependsOn: [guard, migration] },
     );
 
     this.containerName = container.name;

@@ -3,7 +3,6 @@ import type { StackConfig } from "../config";
 import { GatewayContents } from "./admin/contents";
 import { Database } from "./database";
 import { Gateway } from "./gateway";
-import { MIGRATE_COMMAND, Migration } from "./migration";
 import { Redis } from "./redis";
 import { stackNames } from "./naming";
 import { GatewayNetwork } from "./network";
@@ -65,22 +64,6 @@ export class LiteLlmStack extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // LiteLLM's migrations as their own step, before the gateway starts or is replaced (the
-    // gateway itself runs with DISABLE_SCHEMA_UPDATE=true).
-    const migration = new Migration(
-      `${name}-migration`,
-      {
-        stack: config.stack,
-        image: config.gatewayImage,
-        command: MIGRATE_COMMAND,
-        network: network.name,
-        databaseUrl: database.url,
-        databaseId: database.containerId,
-        containerName: `${names.gateway}-migrate`,
-        timeoutSeconds: config.gatewayWaitTimeout,
-      },
-      { parent: this, dependsOn: [database] },
-    );
     // More than one worker: they share rate limits, router state and job locks through Redis.
     const redis =
       config.workers > 1
@@ -104,6 +87,7 @@ export class LiteLlmStack extends pulumi.ComponentResource {
         image: config.gatewayImage,
         network: network.name,
         databaseUrl: database.url,
+        databaseId: database.containerId,
         bindAddress: config.bindAddress,
         hostPort: config.hostPort,
         masterKey: config.masterKey,
@@ -118,7 +102,7 @@ export class LiteLlmStack extends pulumi.ComponentResource {
         spendLogRetention: config.spendLogRetention,
         spendLogCleanupCron: config.spendLogCleanupCron,
       },
-      { parent: this, dependsOn: [database, migration, ...(redis ? [redis] : [])] },
+      { parent: this, dependsOn: [database, ...(redis ? [redis] : [])] },
     );
     const contents = new GatewayContents(
       `${name}-contents`,

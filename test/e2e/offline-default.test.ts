@@ -58,19 +58,22 @@ describeE2E(
       expect(again.stdout + again.stderr).not.toContain(NOTICE);
     });
 
-    test("prints the last lines of the gateway's log when it does not become ready, and the next up converges", async ({
+    test("prints the last lines of the migration's log when the database refuses it (wrong password), and the next up converges", async ({
       offline,
     }) => {
       const original = (await generatedPasswords(offline.stack)).get("litellm-db-password") ?? "";
       expect(original.length).toBeGreaterThan(10);
-      // A password the kept data directory does not know: LiteLLM cannot migrate, never gets ready.
+      // A password the kept data directory does not know: LiteLLM cannot migrate.
       const wrong = "not-the-volume-password-0123";
       await offline.setConfig({ gatewayWaitTimeout: "30", databasePassword: { secret: wrong } });
       try {
         const failed = await offline.cli("up");
         const out = failed.stdout + failed.stderr;
         expect(failed.code).toBe(1);
-        const marker = "the gateway container is not healthy; the last lines of its log:";
+        // The migration step meets the wrong password first: it stops up with its log's tail.
+        const marker = "Last 30 lines of its log:";
+        expect(out).toContain("the database migration of");
+        expect(out).toContain("the running gateway was left untouched");
         expect(out).toContain(marker);
         expect(out.slice(out.indexOf(marker))).toMatch(/authentication failed|P1000|credentials/i);
         expect(out).not.toContain(wrong);

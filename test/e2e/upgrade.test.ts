@@ -153,7 +153,7 @@ describeE2E(
         });
         expect(up.summary.result).toBe("succeeded");
         expect([...new Set(steps)].sort()).toEqual([
-          "create litellm-migration",
+          "create litellm-gateway-migration",
           "create-replacement litellm-gateway-container",
           "delete-replaced litellm-gateway-container",
           "replace litellm-gateway-container",
