@@ -408,6 +408,21 @@ export function effectiveImages(settings: ImageSettings): {
   };
 }
 
+/** The config keys of the images a stack can run. */
+export const IMAGE_KEYS = ["gatewayImage", "postgresImage", "redisImage"] as const;
+
+/** One of {@link IMAGE_KEYS}. */
+export type ImageKey = (typeof IMAGE_KEYS)[number];
+
+/**
+ * The image keys a stack runs with `workers` LiteLLM workers (a number, or its config text;
+ * default 1): Redis only with more than one worker. The one place this rule is stated.
+ */
+export function imageKeysInUse(workers: number | string | undefined): ImageKey[] {
+  const redis = Number(workers ?? 1) > 1;
+  return IMAGE_KEYS.filter((key) => redis || key !== "redisImage");
+}
+
 const hasDigest = (image: string): boolean => /@sha256:[a-f0-9]{64}$/.test(image);
 
 /**
@@ -469,11 +484,7 @@ export function parseConfig(
     }
   }
   const images = effectiveImages(c);
-  const imageKeys =
-    c.workers > 1
-      ? (["gatewayImage", "postgresImage", "redisImage"] as const)
-      : (["gatewayImage", "postgresImage"] as const);
-  for (const key of imageKeys) {
+  for (const key of imageKeysInUse(c.workers)) {
     if (c.production && !hasDigest(images[key])) {
       problems.push(
         `${PROJECT}:${key}: ${JSON.stringify(images[key])} has no digest; a production stack (${PROJECT}:production=true) only runs images pinned by digest. Fix: ${fixFor(key, false, EXAMPLES[key] ?? "")}`,

@@ -8,12 +8,10 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { LITELLM_VERSION, PROJECT, effectiveImages } from "../config";
+import { LITELLM_VERSION, PROJECT, effectiveImages, imageKeysInUse } from "../config";
 import { imageExists, pullImage } from "./docker";
 import { CliError, log } from "./report";
 import { ROOT } from "./workspace";
-
-const IMAGE_KEYS = ["gatewayImage", "postgresImage", "redisImage"] as const;
 
 /**
  * Builds (or finds up to date) the local LiteLLM image of `version`, the Postgres image and, when
@@ -51,9 +49,9 @@ export async function ensureImages(stack: Stack): Promise<void> {
     postgresImage: value("postgresImage"),
     redisImage: value("redisImage"),
   };
-  // Redis runs only with more than one worker (an invalid value is the config check's to report).
-  const redis = Number(value("workers") ?? "1") > 1;
-  const keys = IMAGE_KEYS.filter((k) => redis || k !== "redisImage");
+  // An invalid workers value is the config check's to report.
+  const keys = imageKeysInUse(value("workers"));
+  const redis = keys.includes("redisImage");
   const source = value("imageSource") ?? "upstream";
   const version = value("litellmVersion") ?? LITELLM_VERSION;
   if (source === "local" && keys.some((k) => configured[k] === undefined)) {

@@ -12,18 +12,14 @@ import {
   LOCAL_REDIS_IMAGE,
   PROJECT,
   effectiveImages,
+  imageKeysInUse,
+  type ImageKey,
 } from "../../config";
 import type { Command } from "../command";
 import { ImageRefError, parseImageRef, pinnedRef, type ImageRef } from "../image-ref";
 import { RegistryError, registryBaseUrl, resolveDigest, type Resolved } from "../registry";
 import { EXIT, log } from "../report";
 import { openStack } from "../workspace";
-
-/** The config keys of the images a stack runs. */
-export const IMAGE_KEYS = ["gatewayImage", "postgresImage", "redisImage"] as const;
-
-/** One of {@link IMAGE_KEYS}. */
-export type ImageKey = (typeof IMAGE_KEYS)[number];
 
 /** The image an outcome is about, and the field names every outcome uses. */
 interface PinSubject {
@@ -218,10 +214,8 @@ pinned (now or before).`,
       postgresImage: value("postgresImage"),
       redisImage: value("redisImage"),
     });
-    // Redis runs only with more than one worker.
-    const redis = Number(value("workers") ?? "1") > 1;
     const outcomes = await Promise.all(
-      IMAGE_KEYS.filter((key) => redis || key !== "redisImage").map((key) => {
+      imageKeysInUse(value("workers")).map((key) => {
         const image = images[key];
         log(`${PROJECT}:${key}: resolving ${image}${urlHint(image)}`);
         return planPin(key, image, (ref) => resolveDigest(ref));
