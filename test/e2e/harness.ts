@@ -486,3 +486,18 @@ export function deployedFixture(
     { scope: "file" },
   ];
 }
+
+/** Polls `check` once a second until it holds; throws naming `what` after `seconds`. */
+export async function until(
+  what: string,
+  seconds: number,
+  check: () => Promise<boolean>,
+): Promise<void> {
+  for (let i = 0; i < seconds; i++) {
+    if (await check()) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`${what}: not within ${seconds} s`);
+}

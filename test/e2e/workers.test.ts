@@ -19,6 +19,7 @@ import {
   docker,
   generatedPasswords,
   inspect,
+  until,
   type DeployedStack,
 } from "./harness";
 
@@ -75,16 +76,6 @@ const spendLogRows = async (t: DeployedStack): Promise<number> =>
       'SELECT count(*) FROM "LiteLLM_SpendLogs"',
     ]),
   );
-
-async function until(what: string, seconds: number, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < seconds; i++) {
-    if (await check()) {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`${what}: not within ${seconds} s`);
-}
 
 describeE2E(
   "workers with Redis, and spend-log retention",
