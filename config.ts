@@ -22,6 +22,17 @@ import {
   policyProblem,
   type Version,
 } from "./version-policy/policy";
+import {
+  SERVER_KEY_SETTINGS,
+  keyAliasProblem,
+  litellmBaseUrl,
+  llmProvider,
+  modelsList,
+  openaiBaseUrl,
+  virtualKeyEnvName,
+  type LlmProvider,
+  type ServerKeySetting,
+} from "./server-env/rules";
 
 /** The Pulumi project name: the namespace of every config key. */
 export const PROJECT = "litellm-stack";
@@ -99,9 +110,39 @@ const int = z.union(
 const isLoopback = (address: string): boolean =>
   /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(address) || address === "::1";
 
+/** The config keys of the server's own key (`serverKeyDuration`…), each with its env's rule. */
+function serverKeySettingsShape() {
+  return Object.fromEntries(
+    Object.entries(SERVER_KEY_SETTINGS).map(([key, s]) => [
+      key,
+      s.rule.optional().describe(`${s.env} of the server's own virtual key.`),
+    ]),
+  ) as { [K in ServerKeySetting]: z.ZodOptional<(typeof SERVER_KEY_SETTINGS)[K]["rule"]> };
+}
+
 /** The raw config keys as they appear in Pulumi.<stack>.yaml (without the project prefix). */
 export const configSchema = z
   .object({
+    llmProvider: llmProvider
+      .default("litellm")
+      .describe(
+        "How the consuming server reaches its models: litellm (this stack's gateway) or openai (directly; no gateway is provisioned).",
+      ),
+    openaiBaseUrl: openaiBaseUrl
+      .optional()
+      .describe("OPENAI_BASE_URL of the direct-OpenAI mode (llmProvider=openai)."),
+    serverBaseUrl: litellmBaseUrl
+      .optional()
+      .describe(
+        "LITELLM_BASE_URL as the server reaches the gateway (default: the published host URL).",
+      ),
+    serverModels: z
+      .string()
+      .optional()
+      .describe(
+        "LITELLM_MODELS: comma-separated models of the server's key (default: the declared aliases).",
+      ),
+    ...serverKeySettingsShape(),
     production: bool
       .default(false)
       .describe("Marks a production stack: images must be pinned by digest."),
@@ -211,6 +252,17 @@ export const configSchema = z
 export interface StackConfig {
   /** The Pulumi stack name. */
   stack: string;
+  /** How the server reaches its models: this stack's gateway, or OpenAI directly (no gateway). */
+  llmProvider: LlmProvider;
+  /** The consuming server's env settings (docs/outputs.md). */
+  server: ServerSettings;
+  /** The direct-OpenAI mode's settings (used with `llmProvider` openai). */
+  openai: {
+    /** `OPENAI_API_KEY` (secret), from `openaiApiKey`. */
+    apiKey: pulumi.Output<string> | undefined;
+    /** `OPENAI_BASE_URL`, when set. */
+    baseUrl: string | undefined;
+  };
   /** Production stack: images must be pinned by digest. */
   production: boolean;
   /** Host address of the published gateway port. */
@@ -261,10 +313,25 @@ export interface StackConfig {
   warnings: string[];
 }
 
+/** The server's env beyond what the gateway gives (base URL, master key): from the `server*` keys. */
+export interface ServerSettings {
+  /** `LITELLM_BASE_URL` as configured (no `/v1`, no trailing slash); default the host URL. */
+  baseUrl: string | undefined;
+  /** `LITELLM_MODELS` (comma-separated), configured or the declared aliases; undefined when none. */
+  models: string | undefined;
+  /** The server's key settings as env (`LITELLM_KEY_DURATION` → `30d`), the configured ones only. */
+  keyEnv: Record<string, string>;
+}
+
 const fixFor = (key: string, secret: boolean, example: string): string =>
   `pulumi config set ${secret ? "--secret " : ""}${PROJECT}:${key} ${example}`;
 
 const EXAMPLES: Record<string, string> = {
+  llmProvider: "litellm",
+  openaiBaseUrl: "https://api.openai.com/v1",
+  serverBaseUrl: "http://127.0.0.1:4000",
+  serverModels: "gpt-4o,gpt-4o-mini",
+  ...Object.fromEntries(Object.entries(SERVER_KEY_SETTINGS).map(([k, s]) => [k, s.example])),
   production: "true",
   bindAddress: "127.0.0.1",
   hostPort: "4000",
@@ -416,10 +483,17 @@ export type ImageKey = (typeof IMAGE_KEYS)[number];
 
 /**
  * The image keys a stack runs with `workers` LiteLLM workers (a number, or its config text;
- * default 1): Redis only with more than one worker. The one place this rule is stated.
+ * default 1): Redis only with more than one worker, and none in the direct-OpenAI mode
+ * (`llmProvider` openai: no gateway). The one place this rule is stated.
  */
-export function imageKeysInUse(workers: number | string | undefined): ImageKey[] {
-  const redis = Number(workers ?? 1) > 1;
+export function imageKeysInUse(settings: {
+  workers?: number | string | undefined;
+  llmProvider?: string | undefined;
+}): ImageKey[] {
+  if (settings.llmProvider === "openai") {
+    return [];
+  }
+  const redis = Number(settings.workers ?? 1) > 1;
   return IMAGE_KEYS.filter((key) => redis || key !== "redisImage");
 }
 
@@ -471,7 +545,8 @@ export function parseConfig(
   const c = parsed.data;
   const warnings: string[] = [];
 
-  if (!isLoopback(c.bindAddress)) {
+  const gateway = c.llmProvider === "litellm";
+  if (gateway && !isLoopback(c.bindAddress)) {
     if (!c.allowNonLoopbackBind) {
       problems.push(
         `${PROJECT}:bindAddress: ${JSON.stringify(c.bindAddress)} is not a loopback address; the gateway's admin API would be reachable from other hosts without TLS. ` +
@@ -484,20 +559,36 @@ export function parseConfig(
     }
   }
   const images = effectiveImages(c);
-  for (const key of imageKeysInUse(c.workers)) {
+  for (const key of imageKeysInUse(c)) {
     if (c.production && !hasDigest(images[key])) {
       problems.push(
         `${PROJECT}:${key}: ${JSON.stringify(images[key])} has no digest; a production stack (${PROJECT}:production=true) only runs images pinned by digest. Fix: ${fixFor(key, false, EXAMPLES[key] ?? "")}`,
       );
     }
   }
-  const version = gatewayVersion(c.gatewayImage, images.gatewayImage, c.litellmVersion, problems);
-  if (c.masterKey !== undefined && c.masterKeyRotation !== 0) {
+  // The direct-OpenAI mode runs no gateway: its image, version and key settings are not checked.
+  const version = gateway
+    ? gatewayVersion(c.gatewayImage, images.gatewayImage, c.litellmVersion, problems)
+    : (c.litellmVersion ?? LITELLM_VERSION);
+  if (gateway && c.masterKey !== undefined && c.masterKeyRotation !== 0) {
     problems.push(
       `${PROJECT}:masterKeyRotation: rotates the generated master key, but ${PROJECT}:masterKey is set. Fix: rotate a configured key by setting a new value (${fixFor("masterKey", true, "'sk-<new key>'")}), and pulumi config rm ${PROJECT}:masterKeyRotation`,
     );
   }
-  const contents = parseContents(c, secretKeys, problems);
+  // In the direct mode the OpenAI key is the server's own, not a gateway credential.
+  const contents = parseContents(
+    { ...c, openaiApiKey: gateway ? c.openaiApiKey : undefined },
+    secretKeys,
+    problems,
+  );
+  const server = serverSettings(c, contents, problems);
+  if (!gateway) {
+    directModeChecks(c, values, problems, warnings);
+  } else if (c.openaiBaseUrl !== undefined) {
+    warnings.push(
+      `${PROJECT}:openaiBaseUrl: is only used with ${PROJECT}:llmProvider=openai; this stack runs the gateway, so it is ignored`,
+    );
+  }
   problems.push(...reusedSaltProblems(c, contentSecrets(c)));
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -506,6 +597,9 @@ export function parseConfig(
     v === undefined ? undefined : pulumi.secret(v);
   return {
     stack,
+    llmProvider: c.llmProvider,
+    server,
+    openai: { apiKey: secret(c.openaiApiKey), baseUrl: c.openaiBaseUrl },
     production: c.production,
     bindAddress: c.bindAddress,
     hostPort: c.hostPort,
@@ -527,6 +621,102 @@ export function parseConfig(
     ...contents,
     warnings,
   };
+}
+
+/** Keys that only configure the gateway and its contents: unused in the direct-OpenAI mode. */
+const GATEWAY_CONTENT_KEYS = [
+  "credentials",
+  "models",
+  "keys",
+  "serverBaseUrl",
+  "serverModels",
+  ...(Object.keys(SERVER_KEY_SETTINGS) as ServerKeySetting[]),
+] as const;
+
+/**
+ * The direct-OpenAI mode needs the OpenAI key (the server's `OPENAI_API_KEY`); the gateway's
+ * contents and the server's key settings are kept in config for a switch back, with a warning.
+ */
+function directModeChecks(
+  c: { openaiApiKey?: string | undefined },
+  values: Record<string, unknown>,
+  problems: string[],
+  warnings: string[],
+): void {
+  if (c.openaiApiKey === undefined) {
+    problems.push(
+      `${PROJECT}:openaiApiKey: is required with ${PROJECT}:llmProvider=openai (it is the server's OPENAI_API_KEY). Fix: ${fixFor("openaiApiKey", true, "<sk-...>")}, or ${fixFor("llmProvider", false, "litellm")}`,
+    );
+  }
+  const unused = GATEWAY_CONTENT_KEYS.filter((key) => values[key] !== undefined);
+  if (unused.length > 0) {
+    warnings.push(
+      `${PROJECT}:llmProvider=openai provisions no gateway, so ${unused.map((k) => `${PROJECT}:${k}`).join(", ")} ${unused.length === 1 ? "is" : "are"} not used (kept for a switch back to llmProvider=litellm)`,
+    );
+  }
+}
+
+/**
+ * The server's env settings, checked against its boot rules with the declared contents: the
+ * models list names declared aliases or provider-prefixed ids, no declared key uses the server's
+ * own alias, and no two keys share an env name.
+ */
+function serverSettings(
+  c: { serverBaseUrl?: string | undefined; serverModels?: string | undefined } & {
+    [K in ServerKeySetting]?: string | undefined;
+  },
+  contents: { models: readonly ModelConfig[]; keys: readonly KeyConfig[] },
+  problems: string[],
+): ServerSettings {
+  const declared = contents.models.map((m) => m.name);
+  let models: string | undefined;
+  if (c.serverModels !== undefined) {
+    const parsed = modelsList(declared).safeParse(c.serverModels);
+    if (parsed.success) {
+      models = parsed.data;
+    } else {
+      const example = declared.length > 0 ? declared.join(",") : (EXAMPLES["serverModels"] ?? "");
+      for (const issue of parsed.error.issues) {
+        problems.push(
+          `${PROJECT}:serverModels: ${issue.message}. Fix: ${fixFor("serverModels", false, example)}, or pulumi config rm ${PROJECT}:serverModels for the declared aliases`,
+        );
+      }
+    }
+  } else if (declared.length > 0) {
+    declared.forEach((name, i) => {
+      if (name.includes(",")) {
+        problems.push(
+          `${PROJECT}:models[${i}].name: "${name}" contains a comma, so LITELLM_MODELS (a comma-separated list) cannot name it. Fix: pulumi config set --path '${PROJECT}:models[${i}].name' <a name without commas>`,
+        );
+      }
+    });
+    models = declared.join(",");
+  }
+  const keyEnv: Record<string, string> = {};
+  for (const key of Object.keys(SERVER_KEY_SETTINGS) as ServerKeySetting[]) {
+    const v = c[key];
+    if (v !== undefined) {
+      keyEnv[SERVER_KEY_SETTINGS[key].env] = v;
+    }
+  }
+  const envNames = new Map<string, string>();
+  contents.keys.forEach((k, i) => {
+    const fix = `Fix: pulumi config set --path '${PROJECT}:keys[${i}].alias' <another alias>`;
+    if (c.serverKeyAlias !== undefined && k.alias === c.serverKeyAlias) {
+      problems.push(
+        `${PROJECT}:keys[${i}].alias: ${keyAliasProblem(k.alias, c.serverKeyAlias)}. ${fix}`,
+      );
+    }
+    const env = virtualKeyEnvName(k.alias);
+    const other = envNames.get(env);
+    if (other !== undefined) {
+      problems.push(
+        `${PROJECT}:keys[${i}].alias: "${k.alias}" and "${other}" would both be exported as ${env}. ${fix}`,
+      );
+    }
+    envNames.set(env, k.alias);
+  });
+  return { baseUrl: c.serverBaseUrl, models, keyEnv };
 }
 
 /**

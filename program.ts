@@ -1,25 +1,21 @@
 /**
- * The stack program: read the config once, build the stack, return the outputs (the consuming
- * server's env, then camelCase non-env outputs, docs/outputs.md). `index.ts` exports its result;
- * an Automation API inline program can call it as it is.
+ * The stack program: read the config once, build the stack of its mode, return the outputs (the
+ * consuming server's env, then camelCase non-env outputs: server-env/outputs.ts,
+ * docs/outputs.md). `index.ts` exports its result; an Automation API inline program can call it
+ * as it is.
  */
 import { loadConfig } from "./config";
 import { LiteLlmStack } from "./components";
+import { directOutputs, gatewayOutputs } from "./server-env/outputs";
 
-/** Declares the whole stack from this project's config and returns its outputs. */
+/**
+ * Declares the whole stack from this project's config and returns its outputs. The
+ * direct-OpenAI mode declares no resource at all.
+ */
 export function litellmStackProgram() {
   const config = loadConfig();
-  const stack = new LiteLlmStack("litellm", config);
-  return {
-    LLM_PROVIDER: "litellm",
-    LITELLM_BASE_URL: stack.baseUrl,
-    LITELLM_MASTER_KEY: stack.masterKey,
-    LITELLM_MODELS: stack.modelNames.join(","),
-    LITELLM_VIRTUAL_KEYS: stack.virtualKeys,
-    LITELLM_UI_USERNAME: stack.uiUsername,
-    LITELLM_UI_PASSWORD: stack.uiPassword,
-    dockerNames: stack.names,
-    dataVolume: stack.dataVolume,
-    dataSecrets: stack.dataSecrets,
-  };
+  if (config.llmProvider === "openai") {
+    return directOutputs(config);
+  }
+  return gatewayOutputs(config, new LiteLlmStack("litellm", config));
 }

@@ -50,7 +50,7 @@ export async function ensureImages(stack: Stack): Promise<void> {
     redisImage: value("redisImage"),
   };
   // An invalid workers value is the config check's to report.
-  const keys = imageKeysInUse(value("workers"));
+  const keys = imageKeysInUse({ workers: value("workers"), llmProvider: value("llmProvider") });
   const redis = keys.includes("redisImage");
   const source = value("imageSource") ?? "upstream";
   const version = value("litellmVersion") ?? LITELLM_VERSION;

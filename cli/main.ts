@@ -5,6 +5,7 @@
 import { CommandError } from "@pulumi/pulumi/automation";
 import { helpText, parseFlags, type Command } from "./command";
 import { down } from "./commands/down";
+import { env } from "./commands/env";
 import { start, stop } from "./commands/lifecycle";
 import { outputs } from "./commands/outputs";
 import { pinImages } from "./commands/pin-images";
@@ -13,7 +14,16 @@ import { up } from "./commands/up";
 import { CliError, EXIT } from "./report";
 
 /** Every command, by name. */
-export const COMMANDS: readonly Command[] = [up, preview, down, outputs, stop, start, pinImages];
+export const COMMANDS: readonly Command[] = [
+  up,
+  preview,
+  down,
+  outputs,
+  env,
+  stop,
+  start,
+  pinImages,
+];
 
 function usage(): string {
   return [

@@ -215,11 +215,13 @@ pinned (now or before).`,
       redisImage: value("redisImage"),
     });
     const outcomes = await Promise.all(
-      imageKeysInUse(value("workers")).map((key) => {
-        const image = images[key];
-        log(`${PROJECT}:${key}: resolving ${image}${urlHint(image)}`);
-        return planPin(key, image, (ref) => resolveDigest(ref));
-      }),
+      imageKeysInUse({ workers: value("workers"), llmProvider: value("llmProvider") }).map(
+        (key) => {
+          const image = images[key];
+          log(`${PROJECT}:${key}: resolving ${image}${urlHint(image)}`);
+          return planPin(key, image, (ref) => resolveDigest(ref));
+        },
+      ),
     );
     const { writes, ok } = decide(outcomes);
     const blocked = outcomes.some((o) => o.kind === "mismatch");

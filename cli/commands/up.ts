@@ -1,6 +1,9 @@
+import type { Stack } from "@pulumi/pulumi/automation";
 import { ensureBuilt } from "../build";
 import { STREAM, type Command } from "../command";
 import { logTail, stackContainers } from "../docker";
+import { PROJECT } from "../../config";
+import { hasResources, planGatewayRemoval, prepareGatewayRemoval, type DataPlan } from "../data";
 import { ensureImages } from "../images";
 import { EXIT, log } from "../report";
 import { openStack } from "../workspace";
@@ -22,6 +25,26 @@ async function reportUnhealthyGateway(stack: string): Promise<void> {
   );
 }
 
+/**
+ * A stack switched to the direct-OpenAI mode loses its gateway in this update: the kept-data
+ * rules of `down` apply to its data volume first. Undefined when nothing is switched.
+ */
+async function prepareModeSwitch(stack: Stack): Promise<DataPlan | undefined> {
+  const provider = (await stack.getAllConfig())[`${PROJECT}:llmProvider`]?.value;
+  if (provider !== "openai") {
+    return undefined;
+  }
+  const plan = await planGatewayRemoval(stack, "the switch to llmProvider=openai");
+  if (plan.kind === "none" && !(await hasResources(stack))) {
+    return undefined;
+  }
+  log(
+    "llmProvider=openai: this update removes the gateway, its database container and its contents (the server calls OpenAI directly)",
+  );
+  await prepareGatewayRemoval(stack, plan);
+  return plan;
+}
+
 /** `npm run up`: creates or updates the stack. */
 export const up: Command = {
   name: "up",
@@ -31,7 +54,11 @@ Creates the stack on first use (passphrase secrets). Before Pulumi runs, the ima
 the pinned upstream images are pulled; where no registry answers, the stack switches to their
 local builds (imageSource=local, saved in its config) and builds them. A configured image that
 is absent and cannot be pulled is refused, naming its key. When the update fails and the gateway
-is not healthy, the last lines of its log are printed.`,
+is not healthy, the last lines of its log are printed.
+
+With llmProvider=openai (the direct-OpenAI mode) a stack has no gateway: switching a deployed
+stack to it removes the gateway, keeping its data volume as down does (the master key, salt key
+and database password are saved into the stack's config), so switching back reuses the data.`,
   flags: {
     refresh: {
       type: "boolean",
@@ -47,6 +74,7 @@ is not healthy, the last lines of its log are printed.`,
   async run(target, flags) {
     await ensureBuilt();
     const stack = await openStack(target, { create: true });
+    const switched = await prepareModeSwitch(stack);
     await ensureImages(stack);
     try {
       await stack.up({
@@ -57,6 +85,11 @@ is not healthy, the last lines of its log are printed.`,
     } catch (err) {
       await reportUnhealthyGateway(target.stack);
       throw err;
+    }
+    if (switched?.kind === "keep") {
+      log(
+        `kept the data volume ${switched.volume}; switching back to llmProvider=litellm reuses it`,
+      );
     }
     return EXIT.ok;
   },

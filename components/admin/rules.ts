@@ -134,6 +134,24 @@ export const SERVER_DEFAULT_PARAMS: Readonly<Record<string, unknown>> = {
 /** Key aliases the consuming server owns (it deletes and re-creates keys under them). */
 export const RESERVED_KEY_ALIASES: readonly string[] = ["agyn_key", "agents-service"];
 
+/**
+ * Why a virtual key alias would be lost when the consuming server boots, or undefined: the server
+ * deletes and re-creates the keys under the reserved aliases and under its own `LITELLM_KEY_ALIAS`
+ * (`serverKeyAlias`, when set).
+ */
+export function keyAliasProblem(
+  alias: string,
+  serverKeyAlias: string | undefined,
+): string | undefined {
+  if (RESERVED_KEY_ALIASES.includes(alias)) {
+    return `alias "${alias}" is reserved by the consuming server, which deletes keys under it at boot (reserved: ${RESERVED_KEY_ALIASES.join(", ")})`;
+  }
+  if (serverKeyAlias !== undefined && alias === serverKeyAlias) {
+    return `alias "${alias}" is the server's own key alias (LITELLM_KEY_ALIAS), which the server deletes and re-creates at boot`;
+  }
+  return undefined;
+}
+
 /** LiteLLM durations: a number and one of s, m, h, d, w, mo (e.g. `30d`, `1mo`). */
 export const DURATION_PATTERN = /^[0-9]+(s|m|h|d|w|mo)$/;
 

@@ -225,6 +225,7 @@ describe("a checkout installed with npm ci --omit=dev (no devDependencies)", () 
       "config.ts",
       "components",
       "version-policy",
+      "server-env",
     ]) {
       cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
     }

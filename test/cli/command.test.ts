@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { helpText, parseFlags } from "../../cli/command";
-import { planData } from "../../cli/commands/down";
+import { planData } from "../../cli/data";
 import { COMMANDS, main } from "../../cli/main";
 import { CliError, EXIT } from "../../cli/report";
 
@@ -86,6 +86,7 @@ describe("help", () => {
       "preview",
       "down",
       "outputs",
+      "env",
       "stop",
       "start",
       "pin-images",

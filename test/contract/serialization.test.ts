@@ -63,7 +63,7 @@ describe("serialized provider run in a plain Node process (as the provider host 
         {
           property: "alias",
           reason:
-            'alias "agyn_key" is reserved by the consuming server (reserved: agyn_key, agents-service)',
+            'alias "agyn_key" is reserved by the consuming server, which deletes keys under it at boot (reserved: agyn_key, agents-service)',
         },
       ],
       same: true,

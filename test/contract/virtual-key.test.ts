@@ -129,7 +129,7 @@ describe("VirtualKey check", () => {
       {
         property: "alias",
         reason:
-          'alias "agyn_key" is reserved by the consuming server (reserved: agyn_key, agents-service)',
+          'alias "agyn_key" is reserved by the consuming server, which deletes keys under it at boot (reserved: agyn_key, agents-service)',
       },
     ]);
     expect((await check({ duration: "1y" })).failures).toEqual([

@@ -69,7 +69,7 @@ const test = base.extend<{ gw: DeployedStack }>({
 });
 
 const masterKeyOf = (gw: DeployedStack) => gw.output<string>("LITELLM_MASTER_KEY");
-const rawKeysOf = (gw: DeployedStack) => gw.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS");
+const rawKeysOf = (gw: DeployedStack) => gw.output<Record<string, string>>("virtualKeys");
 
 /**
  * Every declared credential is stored and readable (LiteLLM decrypts it to mask it), and every
@@ -156,7 +156,8 @@ describeE2E(
       expect(outputs.code, outputs.stderr).toBe(0);
       const printed = JSON.parse(outputs.stdout) as Json;
       expect(printed["LITELLM_MODELS"]).toBe("gpt-5,gpt-5-mini,azure-gpt");
-      expect(printed["LITELLM_VIRTUAL_KEYS"]).toBe("[secret]");
+      expect(printed["virtualKeys"]).toBe("[secret]");
+      expect(printed["LITELLM_VIRTUAL_KEY_APP_BACKEND"]).toBe("[secret]");
     });
 
     test("every declared credential, alias and key works through the real gateway", async ({
@@ -193,7 +194,7 @@ describeE2E(
     test("the admin UI logs in with the stack's UI user and password in a real browser and lists the stack's models; a wrong password is refused", async ({
       gw,
     }) => {
-      const uiPassword = await gw.output<string>("LITELLM_UI_PASSWORD");
+      const uiPassword = await gw.output<string>("uiPassword");
       const browser = await launchBrowser();
       try {
         const page = await browser.newPage();

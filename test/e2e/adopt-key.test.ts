@@ -44,7 +44,7 @@ describeE2E("adopting a virtual key made by hand", [POSTGRES_IMAGE, LITELLM_IMAG
       expect(up.code, up.stdout + up.stderr).toBe(0);
       expect(up.stdout + up.stderr).not.toContain(handKey);
 
-      const keys = await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS");
+      const keys = await t.output<Record<string, string>>("virtualKeys");
       expect(keys).toEqual({ "made-by-hand": handKey });
       expect((await chat(t.baseUrl, handKey, "mock")).status).toBe(200);
       const list = await adminApi(

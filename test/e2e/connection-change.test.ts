@@ -39,9 +39,7 @@ describeE2E("admin connection from the current program", [POSTGRES_IMAGE, LITELL
   test("an up that changes hostPort and masterKey and removes a key deletes it through the new address and key", async () => {
     const t = await deployTestStack("move", { config: CONTENTS });
     try {
-      const goes = (await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS"))[
-        "goes"
-      ] as string;
+      const goes = (await t.output<Record<string, string>>("virtualKeys"))["goes"] as string;
       expect(goes).toMatch(/^sk-/);
       const port = await freePort();
       const masterKey = "sk-moved-master-key-0123456789abcdef";
@@ -51,9 +49,7 @@ describeE2E("admin connection from the current program", [POSTGRES_IMAGE, LITELL
       expect(up.code, up.stdout + up.stderr).toBe(0);
       const baseUrl = `http://127.0.0.1:${port}`;
       expect(await t.output<string>("LITELLM_BASE_URL")).toBe(baseUrl);
-      expect(Object.keys(await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS"))).toEqual([
-        "stays",
-      ]);
+      expect(Object.keys(await t.output<Record<string, string>>("virtualKeys"))).toEqual(["stays"]);
       expect(await keyExists(baseUrl, masterKey, goes)).toBe(false);
       expect(await t.changes()).toEqual([]);
     } finally {

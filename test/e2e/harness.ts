@@ -16,7 +16,7 @@ import { describe, it } from "vitest";
 import { PROJECT } from "../../config";
 import { stackNames, type StackNames } from "../../components/naming";
 import { ensureBuilt } from "../../cli/build";
-import { unprotectAll } from "../../cli/commands/down";
+import { unprotectAll } from "../../cli/data";
 import { openStack } from "../../cli/workspace";
 import { freePort } from "../support/net";
 
@@ -131,6 +131,8 @@ export interface TestStack {
   env: Record<string, string>;
   /** Directory of its Pulumi.<stack>.yaml. */
   configDir: string;
+  /** Its temporary directory (removed by {@link TestStack.remove}). */
+  dir: string;
   /** Runs a stack command (`npm run <verb>`'s program) on it. */
   cli(verb: string, args?: readonly string[]): Promise<RunResult>;
   /** Sets config keys of this project (`--path` keys allowed), plaintext or secret. */
@@ -193,7 +195,13 @@ export async function createTestStack(
   }
   await setConfig(options.config ?? {});
   const baseUrl = `http://127.0.0.1:${port}`;
-  const cliEnv = { ...process.env, ...env, LITELLM_STACK_SKIP_SETUP: "1" };
+  // `npm run env` records the files it wrote under XDG_STATE_HOME: the test's own directory.
+  const cliEnv = {
+    ...process.env,
+    ...env,
+    LITELLM_STACK_SKIP_SETUP: "1",
+    XDG_STATE_HOME: path.join(dir, "xdg-state"),
+  };
   return {
     name,
     names: stackNames(name),
@@ -202,6 +210,7 @@ export async function createTestStack(
     stack,
     env,
     configDir,
+    dir,
     cli: (verb, args = []) =>
       run(
         "bash",

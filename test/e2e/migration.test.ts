@@ -110,7 +110,7 @@ describeE2E("migrations as their own step", [POSTGRES_IMAGE, LITELLM_IMAGE, FROM
       expect(before.Config.Labels["litellm-stack.litellm-version"]).toBe(FROM_VERSION);
       expect(before.Config.Env).toContain("DISABLE_SCHEMA_UPDATE=true");
       const masterKey = await t.output<string>("LITELLM_MASTER_KEY");
-      const keys = await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS");
+      const keys = await t.output<Record<string, string>>("virtualKeys");
       const app = keys["mig-app"] ?? "";
       expect(await chat(t.baseUrl, app, "mig-mock")).toEqual({ status: 200, text: "migrated" });
       const hand = await adminApi(t.baseUrl, "POST", "/key/generate", masterKey, {
@@ -140,7 +140,7 @@ describeE2E("migrations as their own step", [POSTGRES_IMAGE, LITELLM_IMAGE, FROM
       expect(Date.parse(migrated)).toBeGreaterThan(Date.parse(before.State.StartedAt));
 
       // The data is kept.
-      expect(await t.output("LITELLM_VIRTUAL_KEYS")).toEqual(keys);
+      expect(await t.output("virtualKeys")).toEqual(keys);
       expect(await chat(t.baseUrl, app, "mig-mock")).toEqual({ status: 200, text: "migrated" });
       expect((await chat(t.baseUrl, handKey, "mig-mock")).status).toBe(200);
       expect(await keySpend(t, masterKey, app)).toBeGreaterThanOrEqual(spend);
@@ -173,8 +173,7 @@ describeE2E("migrations as their own step", [POSTGRES_IMAGE, LITELLM_IMAGE, FROM
     });
     try {
       const before = await gatewayContainer(t);
-      const app =
-        (await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS"))["fail-app"] ?? "";
+      const app = (await t.output<Record<string, string>>("virtualKeys"))["fail-app"] ?? "";
 
       await t.setConfig({ gatewayImage: broken });
       const failed = await t.cli("up");

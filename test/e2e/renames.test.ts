@@ -33,7 +33,7 @@ describeE2E("renaming gateway contents in config", [POSTGRES_IMAGE, LITELLM_IMAG
     });
     try {
       const masterKey = await t.output<string>("LITELLM_MASTER_KEY");
-      const oldKey = (await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS"))["key-a"];
+      const oldKey = (await t.output<Record<string, string>>("virtualKeys"))["key-a"];
       expect(oldKey).toMatch(/^sk-/);
       expect((await chat(t.baseUrl, oldKey as string, "model-a")).status).toBe(200);
 
@@ -50,7 +50,7 @@ describeE2E("renaming gateway contents in config", [POSTGRES_IMAGE, LITELLM_IMAG
       expect((models.body["data"] as { model_name: string }[]).map((m) => m.model_name)).toEqual([
         "model-b",
       ]);
-      const keys = await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS");
+      const keys = await t.output<Record<string, string>>("virtualKeys");
       expect(Object.keys(keys)).toEqual(["key-b"]);
       const newKey = keys["key-b"] as string;
       expect(newKey).not.toBe(oldKey);

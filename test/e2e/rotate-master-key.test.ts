@@ -43,7 +43,7 @@ async function expectRotated(
   const models = await adminApi(t.baseUrl, "GET", "/model/info", current);
   const names = (models.body["data"] as { model_name: string }[]).map((m) => m.model_name);
   expect(names).toContain("rot-mock");
-  expect(await t.output("LITELLM_VIRTUAL_KEYS")).toEqual(before.keys);
+  expect(await t.output("virtualKeys")).toEqual(before.keys);
   const app = before.keys["rot-app"] ?? "";
   expect(await chat(t.baseUrl, app, "rot-mock")).toEqual({ status: 200, text: "still here" });
   const data = await t.output<{ masterKey: string }>("dataSecrets");
@@ -72,7 +72,7 @@ describeE2E("master-key rotation", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
       const first = await t.output<string>("LITELLM_MASTER_KEY");
       const before = {
         credential: await credential(t, first),
-        keys: await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS"),
+        keys: await t.output<Record<string, string>>("virtualKeys"),
       };
       expect(before.credential).toBeDefined();
 

@@ -263,8 +263,7 @@ describeE2E(
       const t = await deployTestStack("down", { config });
       try {
         const masterKey = await t.output<string>("LITELLM_MASTER_KEY");
-        const managed =
-          (await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS"))["keep-key"] ?? "";
+        const managed = (await t.output<Record<string, string>>("virtualKeys"))["keep-key"] ?? "";
         expect(managed).toMatch(/^sk-/);
         const outside = await adminApi(t.baseUrl, "POST", "/key/generate", masterKey, {
           key_alias: "made-outside",
@@ -295,8 +294,7 @@ describeE2E(
           fetch(`${t.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
         // The stack's own key was deleted by down and created anew by up.
         expect((await models(managed)).status).toBe(401);
-        const recreated =
-          (await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS"))["keep-key"] ?? "";
+        const recreated = (await t.output<Record<string, string>>("virtualKeys"))["keep-key"] ?? "";
         expect(recreated).not.toBe(managed);
         expect((await models(recreated)).status).toBe(200);
         // What was made outside the stack is still in the kept database, readable with the kept keys.

@@ -159,7 +159,7 @@ describeE2E(
           "replace litellm-gateway-container",
         ]);
         // The key was neither replaced nor rotated: the raw key the old release minted still works.
-        expect((await current.outputs())["LITELLM_VIRTUAL_KEYS"]?.value).toEqual({
+        expect((await current.outputs())["virtualKeys"]?.value).toEqual({
           "up-key": rawKey,
         });
         expect((await chat(t.baseUrl, rawKey as string, "up-model")).status).toBe(200);

@@ -117,7 +117,7 @@ describeE2E(
           general_settings: { coordination_redis: { host: "litellm-redis", port: 6379 } },
         });
 
-        const key = (await t.output<Record<string, string>>("LITELLM_VIRTUAL_KEYS"))["wk-limited"];
+        const key = (await t.output<Record<string, string>>("virtualKeys"))["wk-limited"];
         const before = await workerTicks(t.names.gateway);
         expect(before.size, "two worker processes").toBe(2);
         const statuses: number[] = [];

@@ -17,6 +17,9 @@ beforeAll(installMocks);
 function config(overrides: Partial<StackConfig> = {}): StackConfig {
   return {
     stack: "dev",
+    llmProvider: "litellm",
+    server: { baseUrl: undefined, models: undefined, keyEnv: {} },
+    openai: { apiKey: undefined, baseUrl: undefined },
     production: false,
     bindAddress: "127.0.0.1",
     hostPort: 4000,

@@ -70,7 +70,7 @@ describe("parseConfig", () => {
 
   it("rejects an unknown key and says how to remove it", () => {
     expect(problems({ hostport: "4000" })).toEqual([
-      "litellm-stack:hostport: unknown key (known keys: production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, litellmVersion, postgresImage, redisImage, workers, spendLogRetention, spendLogCleanupCron, uiUsername, uiPassword, masterKey, masterKeyRotation, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
+      "litellm-stack:hostport: unknown key (known keys: llmProvider, openaiBaseUrl, serverBaseUrl, serverModels, serverKeyDuration, serverKeyAlias, serverMaxBudget, serverRpmLimit, serverTpmLimit, serverTeamId, production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, litellmVersion, postgresImage, redisImage, workers, spendLogRetention, spendLogCleanupCron, uiUsername, uiPassword, masterKey, masterKeyRotation, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
     ]);
   });
 
@@ -369,7 +369,7 @@ describe("parseConfig", () => {
       keys: JSON.stringify([{ alias: "agyn_key" }, { alias: "app", duration: "3x" }]),
     };
     expect(problems(raw, new Set(["credentials"]))).toEqual([
-      "litellm-stack:keys[0].alias: alias \"agyn_key\" is reserved by the consuming server (reserved: agyn_key, agents-service). Fix: pulumi config set --path 'litellm-stack:keys[0].alias' <value>",
+      "litellm-stack:keys[0].alias: alias \"agyn_key\" is reserved by the consuming server, which deletes keys under it at boot (reserved: agyn_key, agents-service). Fix: pulumi config set --path 'litellm-stack:keys[0].alias' <value>",
       "litellm-stack:keys[1].duration: duration must be a number followed by s, m, h, d, w or mo. Fix: pulumi config set --path 'litellm-stack:keys[1].duration' <value>",
       "litellm-stack:models[1].credential: credential \"missing\" is not declared in credentials. Fix: pulumi config set --path 'litellm-stack:models[1].credential' <value>",
     ]);

@@ -127,7 +127,7 @@ describe("gatewayContentsConfigSchema", () => {
       "models.0.name: name must not be empty",
       'models.0.target: target must be "<provider>/<model>", e.g. "openai/gpt-4o"',
       "models.0.params.api_key: params.api_key looks like a secret; put it in a credential and set credential",
-      'keys.0.alias: alias "agyn_key" is reserved by the consuming server (reserved: agyn_key, agents-service)',
+      'keys.0.alias: alias "agyn_key" is reserved by the consuming server, which deletes keys under it at boot (reserved: agyn_key, agents-service)',
       "keys.0.duration: duration must be a number followed by s, m, h, d, w or mo",
       "keys.0.maxBudget: maxBudget must not be negative",
       'models.0.credential: credential "nope" is not declared in credentials',

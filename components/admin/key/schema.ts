@@ -3,7 +3,7 @@
  * entries, the VirtualKey provider's `check` and the `KeyInputs` type all come. No Pulumi imports.
  */
 import { z } from "zod";
-import { DURATION_PATTERN, RESERVED_KEY_ALIASES } from "../rules";
+import { DURATION_PATTERN, keyAliasProblem } from "../rules";
 import { connectionShape, limit, name, previewTolerant, u } from "../schema-parts";
 
 /** Metadata field holding the owner tag of the resource that created the key. */
@@ -15,11 +15,9 @@ export const GENERATION_FIELD = "pulumi_generation";
 const fields = {
   /** `key_alias`, unique on the proxy. `agyn_key` and `agents-service` belong to the consuming server. */
   alias: name("alias").superRefine((a, ctx) => {
-    if (RESERVED_KEY_ALIASES.includes(a)) {
-      ctx.addIssue({
-        code: "custom",
-        message: `alias "${a}" is reserved by the consuming server (reserved: ${RESERVED_KEY_ALIASES.join(", ")})`,
-      });
+    const message = keyAliasProblem(a, undefined);
+    if (message !== undefined) {
+      ctx.addIssue({ code: "custom", message });
     }
   }),
   /** Lifetime: a number and `s`, `m`, `h`, `d`, `w` or `mo` (e.g. `30d`). @default never expires */

@@ -1,0 +1,130 @@
+/**
+ * What happens to a stack's data when its gateway goes away, by `npm run down` or by an `up`
+ * that switches the stack to the direct-OpenAI mode: the data volume is kept (and the master
+ * key, salt key and database password a later `up` needs to read it are saved into the stack's
+ * config as secrets), or deleted when `deleteDataOnDestroy` is set.
+ */
+import { execFile } from "node:child_process";
+import type { LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { PROJECT } from "../config";
+import { CliError, log } from "./report";
+import { pulumiExecutable } from "./workspace";
+
+/** The secrets a kept data volume needs, as the stack exports them (output `dataSecrets`). */
+export interface DataSecrets {
+  masterKey: string;
+  saltKey: string;
+  databasePassword: string;
+}
+
+/** What is done about the data before the gateway's resources are deleted. */
+export type DataPlan =
+  | { kind: "keep"; volume: string; secrets: DataSecrets }
+  | { kind: "delete"; volume: string }
+  | { kind: "none" };
+
+/**
+ * Decides from the stack outputs (`dataVolume`, `dataSecrets`) whether the data volume is kept
+ * (and which secrets must be saved into the stack config for a later `up` to read it) or
+ * deleted. Without those outputs the stack has no gateway, or never completed an update: `none`.
+ */
+export function planData(outputs: OutputMap): DataPlan {
+  const volume = outputs["dataVolume"]?.value as
+    { name?: unknown; deletedOnDestroy?: unknown } | undefined;
+  const secrets = outputs["dataSecrets"]?.value as Partial<DataSecrets> | undefined;
+  if (volume === undefined || typeof volume.name !== "string") {
+    return { kind: "none" };
+  }
+  if (volume.deletedOnDestroy === true) {
+    return { kind: "delete", volume: volume.name };
+  }
+  if (
+    typeof secrets?.masterKey !== "string" ||
+    typeof secrets.saltKey !== "string" ||
+    typeof secrets.databasePassword !== "string"
+  ) {
+    return { kind: "none" };
+  }
+  return {
+    kind: "keep",
+    volume: volume.name,
+    secrets: {
+      masterKey: secrets.masterKey,
+      saltKey: secrets.saltKey,
+      databasePassword: secrets.databasePassword,
+    },
+  };
+}
+
+/**
+ * Whether the stack's state holds resources beyond the stack itself and its providers (a
+ * direct-OpenAI stack, or one never deployed, holds none).
+ */
+export async function hasResources(stack: Stack): Promise<boolean> {
+  const deployment = (await stack.exportStack()).deployment as {
+    resources?: Array<{ type?: string }>;
+  };
+  return (deployment.resources ?? []).some(
+    (r) => r.type !== "pulumi:pulumi:Stack" && !(r.type ?? "").startsWith("pulumi:providers:"),
+  );
+}
+
+/**
+ * The data plan of removing the stack's gateway (see {@link planData}), refusing when the stack
+ * has resources but no recorded `dataSecrets` (its last update did not complete) while the
+ * volume is to be kept: what reading it needs would be lost.
+ */
+export async function planGatewayRemoval(stack: Stack, action: string): Promise<DataPlan> {
+  const plan = planData(await stack.outputs());
+  if (plan.kind === "none" && (await hasResources(stack))) {
+    const deleteData = (await stack.getAllConfig())[`${PROJECT}:deleteDataOnDestroy`]?.value;
+    if (deleteData !== "true") {
+      throw new CliError(
+        `stack '${stack.name}' has resources but no recorded dataSecrets output (its last update did not complete), so ${action} cannot save what the kept data volume needs. ` +
+          `Fix: run 'npm run up -- --stack ${stack.name}' until it succeeds (with ${PROJECT}:llmProvider=litellm), then ${action}; or, if the data is not worth keeping, 'pulumi config set --stack ${stack.name} ${PROJECT}:deleteDataOnDestroy true'`,
+      );
+    }
+  }
+  return plan;
+}
+
+/** `pulumi state unprotect --all` (the Automation API has no call for it; nothing is parsed). */
+export function unprotectAll(stack: Stack): Promise<void> {
+  const ws = stack.workspace as LocalWorkspace;
+  return new Promise((resolve, reject) => {
+    execFile(
+      pulumiExecutable(stack),
+      ["state", "unprotect", "--all", "--yes", "--non-interactive", "--stack", stack.name],
+      { cwd: ws.workDir, env: { ...process.env, ...ws.envVars } },
+      (error, _stdout, stderr) =>
+        error === null
+          ? resolve()
+          : reject(new CliError(`pulumi state unprotect failed: ${stderr.trim()}`)),
+    );
+  });
+}
+
+/**
+ * Carries out `plan` before the gateway's resources are deleted: saves the secrets of a kept
+ * volume into the stack's config, says which volume goes, and unprotects the state (the salt
+ * key is protected against replacement; removing the whole gateway is deliberate).
+ */
+export async function prepareGatewayRemoval(stack: Stack, plan: DataPlan): Promise<void> {
+  if (plan.kind === "keep") {
+    log(
+      `keeping the data volume ${plan.volume}: saving the master key, salt key and database password into the stack's config (secrets)`,
+    );
+    await stack.setAllConfig({
+      [`${PROJECT}:masterKey`]: { value: plan.secrets.masterKey, secret: true },
+      [`${PROJECT}:saltKey`]: { value: plan.secrets.saltKey, secret: true },
+      [`${PROJECT}:databasePassword`]: { value: plan.secrets.databasePassword, secret: true },
+    });
+    // The saved key is now a configured one: its rotation counter no longer applies.
+    if (`${PROJECT}:masterKeyRotation` in (await stack.getAllConfig())) {
+      await stack.removeConfig(`${PROJECT}:masterKeyRotation`);
+    }
+  } else if (plan.kind === "delete") {
+    log(`deleting the data volume ${plan.volume} (deleteDataOnDestroy=true)`);
+  }
+  await unprotectAll(stack);
+}
