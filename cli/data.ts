@@ -70,6 +70,15 @@ export async function hasResources(stack: Stack): Promise<boolean> {
 }
 
 /**
+ * Whether this update switches a stack that has a gateway to the direct-OpenAI mode (config
+ * `llmProvider` openai while the state still holds resources): it removes the gateway.
+ */
+export async function switchesToDirect(stack: Stack): Promise<boolean> {
+  const provider = (await stack.getAllConfig())[`${PROJECT}:llmProvider`]?.value;
+  return provider === "openai" && (await hasResources(stack));
+}
+
+/**
  * The data plan of removing the stack's gateway (see {@link planData}), refusing when the stack
  * has resources but no recorded `dataSecrets` (its last update did not complete) while the
  * volume is to be kept: what reading it needs would be lost.

@@ -1,6 +1,7 @@
 import { ensureBuilt } from "../build";
 import { STREAM, type Command } from "../command";
-import { EXIT } from "../report";
+import { switchesToDirect } from "../data";
+import { EXIT, log } from "../report";
 import { openStack } from "../workspace";
 
 /** `npm run preview`: what `up` would change, drift included. */
@@ -20,6 +21,11 @@ creates. The stack is created on first use, as with up.`,
   async run(target, flags) {
     await ensureBuilt();
     const stack = await openStack(target, { create: true });
+    if (await switchesToDirect(stack)) {
+      log(
+        "llmProvider=openai: npm run up will remove the gateway, keeping its data volume as down does; the salt key is protected until then, so this preview reports its deletion as refused",
+      );
+    }
     await stack.preview({
       ...STREAM,
       refresh: true,

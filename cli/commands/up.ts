@@ -2,8 +2,12 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { ensureBuilt } from "../build";
 import { STREAM, type Command } from "../command";
 import { logTail, stackContainers } from "../docker";
-import { PROJECT } from "../../config";
-import { hasResources, planGatewayRemoval, prepareGatewayRemoval, type DataPlan } from "../data";
+import {
+  planGatewayRemoval,
+  prepareGatewayRemoval,
+  switchesToDirect,
+  type DataPlan,
+} from "../data";
 import { ensureImages } from "../images";
 import { EXIT, log } from "../report";
 import { openStack } from "../workspace";
@@ -30,14 +34,10 @@ async function reportUnhealthyGateway(stack: string): Promise<void> {
  * rules of `down` apply to its data volume first. Undefined when nothing is switched.
  */
 async function prepareModeSwitch(stack: Stack): Promise<DataPlan | undefined> {
-  const provider = (await stack.getAllConfig())[`${PROJECT}:llmProvider`]?.value;
-  if (provider !== "openai") {
+  if (!(await switchesToDirect(stack))) {
     return undefined;
   }
   const plan = await planGatewayRemoval(stack, "the switch to llmProvider=openai");
-  if (plan.kind === "none" && !(await hasResources(stack))) {
-    return undefined;
-  }
   log(
     "llmProvider=openai: this update removes the gateway, its database container and its contents (the server calls OpenAI directly)",
   );
