@@ -24,12 +24,14 @@ export default defineConfig({
         },
       },
       {
+        // Two files at a time: every e2e stack has its own names, network, volume and free host
+        // port (test/e2e/harness.ts), and most of a file's time is spent waiting on containers.
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 900_000,
           hookTimeout: 900_000,
-          fileParallelism: false,
+          maxWorkers: 2,
         },
       },
     ],

@@ -4,7 +4,9 @@
  */
 import { CommandError } from "@pulumi/pulumi/automation";
 import { helpText, parseFlags, type Command } from "./command";
+import { doctor } from "./commands/doctor";
 import { down } from "./commands/down";
+import { drift } from "./commands/drift";
 import { env } from "./commands/env";
 import { start, stop } from "./commands/lifecycle";
 import { outputs } from "./commands/outputs";
@@ -20,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   down,
   outputs,
   env,
+  doctor,
+  drift,
   stop,
   start,
   pinImages,

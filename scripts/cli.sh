@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run up|preview|down|outputs|env|stop|start|pin-images [-- --stack NAME] [flags]: the set-up a
+# npm run up|preview|down|outputs|env|drift|doctor|stop|start|pin-images [-- --stack NAME] [flags]: the set-up a
 # fresh clone needs (npm dependencies, Pulumi toolchain, Docker engine; each a cache check when
 # warm), the project's Pulumi settings (scripts/toolchain-env.sh), then the stack commands'
 # TypeScript program, cli/main.ts, on Pulumi's Automation API. `--help` on each command.

@@ -28,16 +28,43 @@ async function dockerOk(args: string[]): Promise<void> {
   }
 }
 
+/**
+ * Starts the stack's stopped containers, the database first (healthy), then the gateway: what
+ * `up` does before its refresh, so that the refresh can read the gateway's contents (a stopped
+ * gateway cannot say what changed in it). Containers that run, or are gone, are left alone.
+ * Returns the names it started.
+ */
+export async function startStopped(stack: string, gatewayTimeout: number): Promise<string[]> {
+  const containers = await stackContainers(stack);
+  const started: string[] = [];
+  for (const [role, wait] of [
+    ["db", DB_START_TIMEOUT],
+    ["gateway", gatewayTimeout],
+  ] as const) {
+    const c = containers.find((x) => x.role === role);
+    if (c === undefined || c.running) {
+      continue;
+    }
+    await dockerOk(["start", c.id]);
+    await waitHealthy(c, wait).catch((err: Error) => {
+      throw new CliError(err.message);
+    });
+    log(`started ${c.name} (healthy), which was stopped`);
+    started.push(c.name);
+  }
+  return started;
+}
+
 /** `npm run stop`. */
 export const stop: Command = {
   name: "stop",
   summary: "Stops the stack's gateway, then its database; state, config and data are untouched.",
   details: `
 The containers keep their data, keys and configuration; npm run start brings them back with
-every credential, model alias and virtual key as they were. While stopped, npm run preview shows
-the containers as drift; with gateway contents declared it fails instead, saying that the gateway
-does not answer (its refresh reads them through the admin API), and so does a down that keeps the
-data (docs/commands.md, "When the gateway is down").`,
+every credential, model alias and virtual key as they were. While stopped, npm run preview and
+npm run drift show the containers as drift (the gateway's contents cannot be read then, so they
+are not compared), and npm run up starts them before its refresh. A down that keeps the data
+fails while the gateway is stopped, saying so (docs/commands.md, "When the gateway is down").`,
   flags: {},
   async run(target) {
     const { db, gateway } = await containersOf(target.stack);

@@ -1,7 +1,8 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { ensureBuilt } from "../build";
 import { STREAM, type Command } from "../command";
-import { logTail, stackContainers } from "../docker";
+import { replacedContainers } from "../../drift/containers";
+import { docker, logTail, stackContainers } from "../docker";
 import {
   planGatewayRemoval,
   prepareGatewayRemoval,
@@ -9,7 +10,8 @@ import {
   type DataPlan,
 } from "../data";
 import { ensureImages } from "../images";
-import { EXIT, log } from "../report";
+import { startStopped } from "./lifecycle";
+import { CliError, EXIT, log } from "../report";
 import { openStack } from "../workspace";
 
 /** When `up` failed: a gateway container that is not healthy says why in its own log. */
@@ -45,6 +47,23 @@ async function prepareModeSwitch(stack: Stack): Promise<DataPlan | undefined> {
   return plan;
 }
 
+/**
+ * A container recreated by hand under the name of one of the stack's (drift/containers.ts) would
+ * block the creation of the declared one: it is removed first, saying so. Its data, if any, is on
+ * the stack's volume, which is not touched.
+ */
+async function removeReplacements(stack: Stack): Promise<void> {
+  for (const r of await replacedContainers((await stack.exportStack()).deployment)) {
+    log(
+      `the container ${r.name} was replaced outside the stack (published on ${r.published.join(", ") || "no port"}): removing it, so that up creates the declared one`,
+    );
+    const rm = await docker(["rm", "-f", r.id]);
+    if (rm.code !== 0) {
+      throw new CliError(`docker rm -f ${r.name} failed: ${rm.stderr.trim()}`);
+    }
+  }
+}
+
 /** `npm run up`: creates or updates the stack. */
 export const up: Command = {
   name: "up",
@@ -56,14 +75,20 @@ local builds (imageSource=local, saved in its config) and builds them. A configu
 is absent and cannot be pulled is refused, naming its key. When the update fails and the gateway
 is not healthy, the last lines of its log are printed.
 
+It refreshes first (reads the real state of every resource), so one up repairs what
+npm run drift reports: a key or alias deleted by hand is created again, an edited one set back,
+a stopped or removed container started or recreated. --no-refresh skips that read for a faster
+apply from the recorded state, which repairs nothing.
+
 With llmProvider=openai (the direct-OpenAI mode) a stack has no gateway: switching a deployed
 stack to it removes the gateway, keeping its data volume as down does (the master key, salt key
 and database password are saved into the stack's config), so switching back reuses the data.`,
   flags: {
-    refresh: {
+    "no-refresh": {
       type: "boolean",
-      help: "read the real state of every resource first, so that drift is repaired",
+      help: "skip reading the real state first: a faster apply that does not repair drift",
     },
+    refresh: { type: "boolean", help: "read the real state first (the default)" },
     target: {
       type: "string",
       multiple: true,
@@ -75,11 +100,18 @@ and database password are saved into the stack's config), so switching back reus
     await ensureBuilt();
     const stack = await openStack(target, { create: true });
     const switched = await prepareModeSwitch(stack);
+    if (flags["no-refresh"] !== true) {
+      await removeReplacements(stack);
+      // The refresh reads the gateway's contents: a stopped gateway could not answer it.
+      await startStopped(target.stack, 600);
+    }
     await ensureImages(stack);
     try {
       await stack.up({
         ...STREAM,
-        refresh: flags["refresh"] === true,
+        // Refresh first, so that one up repairs what drift reports (a key deleted by hand, a
+        // stopped container); --no-refresh applies from the recorded state only.
+        refresh: flags["no-refresh"] !== true,
         ...(Array.isArray(flags["target"]) ? { target: flags["target"] } : {}),
       });
     } catch (err) {

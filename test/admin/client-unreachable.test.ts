@@ -1,9 +1,11 @@
 /**
- * A gateway that does not answer: every admin call of the providers fails, after the default
- * retries, with one line naming the gateway's URL, the cause and how to start it; no stack
+ * A gateway that does not answer: every delete of the providers fails, after the default retries,
+ * with one line naming the gateway's URL, the cause and how to start it (a read leaves the state
+ * as recorded instead); no stack
  * frames, no transport internals, no secret. The gateway is a free port nothing listens on (or a
  * local server that resets or never answers).
  */
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { inspect } from "node:util";
 import { errors as undiciErrors } from "undici";
@@ -78,7 +80,7 @@ async function tcpServer(onSocket: (socket: Socket) => void): Promise<string> {
 }
 
 describe("the providers against a gateway that refuses connections (default tuning)", () => {
-  it("fail every read and delete with the one line naming the stack's start command, after 4 retries each", async () => {
+  it("fail every delete with the one line naming the stack's start command, and leave every read's state as recorded (a refresh cannot tell what changed), after 4 retries each", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const lines: string[] = [];
     const defaults = { ...tuning };
@@ -108,22 +110,33 @@ describe("the providers against a gateway that refuses connections (default tuni
       token: "0".repeat(64),
       expires: null,
     };
-    const calls: Array<[string, () => Promise<unknown>]> = [
-      ["credential read", () => credential.read("c", cred)],
-      ["credential delete", () => credential.delete("c", cred)],
-      ["model read", () => model.read(mdl.modelId, mdl)],
-      ["model delete", () => model.delete(mdl.modelId, mdl)],
-      ["key read", () => virtualKey.read(key.token, key)],
-      ["key delete", () => virtualKey.delete(key.token, key)],
-    ];
     const started = Date.now();
-    const results = await Promise.all(
-      calls.map(async ([what, call]) => {
-        const t0 = Date.now();
-        const err = await rejection(call());
-        return { what, err, ms: Date.now() - t0 };
-      }),
-    );
+    const [reads, deletes] = await Promise.all([
+      Promise.all([
+        credential.read("c", cred),
+        model.read(mdl.modelId, mdl),
+        virtualKey.read(key.token, key),
+      ]),
+      Promise.all(
+        (
+          [
+            ["credential delete", () => credential.delete("c", cred)],
+            ["model delete", () => model.delete(mdl.modelId, mdl)],
+            ["key delete", () => virtualKey.delete(key.token, key)],
+          ] as Array<[string, () => Promise<unknown>]>
+        ).map(async ([what, call]) => {
+          const t0 = Date.now();
+          const err = await rejection(call());
+          return { what, err, ms: Date.now() - t0 };
+        }),
+      ),
+    ]);
+    expect(reads).toEqual([
+      { id: "c", props: cred },
+      { id: mdl.modelId, props: mdl },
+      { id: key.token, props: key },
+    ]);
+    const results = deletes;
     for (const { what, err, ms } of results) {
       console.info(`${what}: failed after ${ms} ms`);
       expect(err, what).toBeInstanceOf(GatewayUnreachableError);
@@ -144,6 +157,64 @@ describe("the providers against a gateway that refuses connections (default tuni
       const retryLine = `: no response, retry ${retry}/4 in ${delay} ms`;
       expect(lines.filter((l) => l.endsWith(retryLine))).toHaveLength(6);
     }
+  });
+});
+
+/** A local HTTP gateway that answers every request with `status` and the JSON `body`. */
+async function answering(status: number, body: unknown): Promise<string> {
+  const server = createHttpServer((_req, res) => {
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+describe("a refresh's read when the gateway answers without its database", () => {
+  const key = (adminUrl: string): KeyOutputs => ({
+    adminUrl,
+    adminKey: MASTER_KEY,
+    owner: "litellm-stack/dev/k",
+    alias: "k",
+    models: [],
+    key: "sk-raw-db-down-0000",
+    token: "1".repeat(64),
+    expires: null,
+  });
+
+  it.each([
+    ["503 no_db_connection", 503, { error: { message: "no_db_connection" } }],
+    [
+      "500 All connection attempts failed",
+      500,
+      { error: { message: "All connection attempts failed" } },
+    ],
+    [
+      "500 httpx.ConnectError",
+      500,
+      { detail: "httpx.ConnectError: [Errno 111] Connection refused" },
+    ],
+  ])("%s: leaves the state as recorded", async (_what, status, body) => {
+    const attempts = tuning.maxAttempts;
+    configureAdminTuning({ maxAttempts: 1 });
+    onTestFinished(() => configureAdminTuning({ maxAttempts: attempts }));
+    const k = key(await answering(status, body));
+    expect(await virtualKey.read(k.token, k)).toEqual({ id: k.token, props: k });
+  });
+
+  it("any other 500 is an error naming the call", async () => {
+    const attempts = tuning.maxAttempts;
+    configureAdminTuning({ maxAttempts: 1 });
+    onTestFinished(() => configureAdminTuning({ maxAttempts: attempts }));
+    const k = key(await answering(500, { error: { message: "a bug in the gateway" } }));
+    const err = await rejection(virtualKey.read(k.token, k));
+    expect(err.message).toMatch(/^LiteLLM admin API GET \/key\/info failed with HTTP 500: /);
+  });
+
+  it("a host name that does not resolve is an error (a wrong address, not a stopped gateway)", async () => {
+    const k = key("http://gateway.invalid:4000");
+    const err = await rejection(virtualKey.read(k.token, k));
+    expect(err.message).toMatch(/ENOTFOUND/);
   });
 });
 

@@ -87,6 +87,8 @@ describe("help", () => {
       "down",
       "outputs",
       "env",
+      "doctor",
+      "drift",
       "stop",
       "start",
       "pin-images",

@@ -1,7 +1,8 @@
 /**
  * End-to-end tests of a stack with declared contents (one credential, one model alias, one
- * virtual key) whose gateway is stopped (`npm run stop`): preview and down fail with the one line
- * that says the gateway does not answer and how to start it; a stack whose data volume is deleted
+ * virtual key) whose gateway is stopped (`npm run stop`): preview reports the stopped containers
+ * (the contents cannot be read, so they are left as recorded) and no error; down fails with the
+ * one line that says the gateway does not answer and how to start it; a stack whose data volume is deleted
  * on destroy finishes `down` without the gateway (the contents are `deletedWith` the volume, so
  * the engine never calls their deletes). Real Pulumi CLI, Docker, Postgres and LiteLLM.
  */
@@ -76,23 +77,19 @@ describeE2E(
   "a stack with contents whose gateway is down (real pulumi CLI, Docker, LiteLLM)",
   [POSTGRES_IMAGE, LITELLM_IMAGE],
   () => {
-    test("npm run preview fails with the one line once per content resource, no stack trace; after npm run start it is clean", async () => {
+    test("npm run preview with the gateway stopped reports the stopped containers without an error or a stack trace (the contents are not read); after npm run start it is clean", async () => {
       const t = await deployTestStack("gwdown-preview", { config: CONTENTS });
       try {
         await stop(t);
         const started = Date.now();
-        const preview = await t.cli("preview");
+        const preview = await t.cli("preview", ["--expect-no-changes"]);
         console.info(
           `preview with the gateway stopped: exit ${preview.code} after ${Date.now() - started} ms`,
         );
+        // The containers differ from the declared (running) ones: a change, not an error.
         expect(preview.code, output(preview)).toBe(1);
-        const line = unreachableLine(t);
-        const lines = output(preview).split("\n");
-        // The engine's error for each of the three reads, and nothing else says ECONNREFUSED.
-        expect(lines.filter((l) => l === `error: Preview failed: ${line}`)).toHaveLength(3);
-        for (const l of lines.filter((x) => x.includes("ECONNREFUSED"))) {
-          expect(l).toContain(line);
-        }
+        expect(output(preview)).not.toMatch(/does not answer|ECONNREFUSED|Preview failed/);
+        expect(output(preview)).toMatch(/litellm-gateway-container/);
         await expectClean(t, preview);
 
         await start(t);

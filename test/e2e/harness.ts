@@ -14,6 +14,7 @@ import * as path from "node:path";
 import type { DestroyResult, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { describe, it } from "vitest";
 import { PROJECT } from "../../config";
+import { DB_NAME, DB_USER } from "../../components/database";
 import { stackNames, type StackNames } from "../../components/naming";
 import { ensureBuilt } from "../../cli/build";
 import { unprotectAll } from "../../cli/data";
@@ -370,6 +371,10 @@ export async function docker(args: readonly string[]): Promise<string> {
   return result.stdout.trim();
 }
 
+/** Runs one SQL statement in a stack's database container as the gateway's user; its rows, unaligned. */
+export const dbQuery = (db: string, sql: string): Promise<string> =>
+  docker(["exec", db, "psql", "-U", DB_USER, "-d", DB_NAME, "-tAc", sql]);
+
 /** `docker inspect` of one object, parsed; undefined when it does not exist. */
 export async function inspect(
   kind: "container" | "volume" | "network" | "image",
@@ -380,6 +385,99 @@ export async function inspect(
     return undefined;
   }
   return (JSON.parse(result.stdout) as Record<string, unknown>[])[0];
+}
+
+/** What {@link recreateByHand} changes in the container it recreates. */
+export interface HandMadeChanges {
+  /** Another image (default: the container's own). */
+  image?: string;
+  /** Env variables set to other values. */
+  env?: Record<string, string>;
+  /** Host ports to publish (`docker -p` values); default: the container's own bindings. */
+  publish?: string[];
+  /** Runs between `docker create` and `docker start` (e.g. `docker cp` of an uploaded file). */
+  beforeStart?: () => Promise<void>;
+}
+
+/** Docker's nanosecond durations as a `docker create` duration flag value. */
+const nsFlag = (ns: number | undefined): string[] => (ns ? [`${Math.round(ns / 1e6)}ms`] : []);
+
+/**
+ * Removes a container and creates one under its name the way an operator would by hand: the same
+ * image, env, labels, volumes, healthcheck, network and aliases, command, with `changes` applied;
+ * then starts it. The stack's state still records the removed container.
+ */
+export async function recreateByHand(name: string, changes: HandMadeChanges = {}): Promise<void> {
+  const c = (await inspect("container", name)) as unknown as {
+    Config: {
+      Image: string;
+      Env: string[] | null;
+      Cmd: string[] | null;
+      Entrypoint: string[] | null;
+      Labels: Record<string, string> | null;
+      Healthcheck?: {
+        Test?: string[];
+        Interval?: number;
+        Timeout?: number;
+        Retries?: number;
+        StartPeriod?: number;
+      };
+    };
+    HostConfig: {
+      PortBindings: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+    };
+    Mounts: { Type: string; Name?: string; Source: string; Destination: string }[];
+    NetworkSettings: { Networks: Record<string, { Aliases: string[] | null }> };
+  };
+  const env = (c.Config.Env ?? []).map((e) => {
+    const key = e.slice(0, e.indexOf("="));
+    const value = changes.env?.[key];
+    return value === undefined ? e : `${key}=${value}`;
+  });
+  const publish =
+    changes.publish ??
+    Object.entries(c.HostConfig.PortBindings ?? {}).flatMap(([port, bindings]) =>
+      (bindings ?? []).map((b) => `${b.HostIp === "" ? "" : `${b.HostIp}:`}${b.HostPort}:${port}`),
+    );
+  const [network, attached] = Object.entries(c.NetworkSettings.Networks)[0] ?? [];
+  const hc = c.Config.Healthcheck;
+  const [kind, ...test] = hc?.Test ?? [];
+  const health =
+    kind === "CMD-SHELL" || kind === "CMD"
+      ? [
+          "--health-cmd",
+          test.join(" "),
+          ...nsFlag(hc?.Interval).flatMap((v) => ["--health-interval", v]),
+          ...nsFlag(hc?.Timeout).flatMap((v) => ["--health-timeout", v]),
+          ...nsFlag(hc?.StartPeriod).flatMap((v) => ["--health-start-period", v]),
+          ...(hc?.Retries ? ["--health-retries", String(hc.Retries)] : []),
+        ]
+      : [];
+  const [entrypoint, ...entryArgs] = c.Config.Entrypoint ?? [];
+  await docker(["rm", "-f", name]);
+  await docker([
+    "create",
+    "--name",
+    name,
+    ...(network === undefined ? [] : ["--network", network]),
+    ...(attached?.Aliases ?? [])
+      .filter((a) => !c.Config.Image.startsWith(a) && a !== name)
+      .flatMap((a) => ["--network-alias", a]),
+    ...Object.entries(c.Config.Labels ?? {}).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+    ...env.flatMap((e) => ["-e", e]),
+    ...publish.flatMap((p) => ["-p", p]),
+    ...c.Mounts.flatMap((m) => [
+      "-v",
+      `${m.Type === "volume" ? m.Name : m.Source}:${m.Destination}`,
+    ]),
+    ...health,
+    ...(entrypoint === undefined ? [] : ["--entrypoint", entrypoint]),
+    changes.image ?? c.Config.Image,
+    ...entryArgs,
+    ...(c.Config.Cmd ?? []),
+  ]);
+  await changes.beforeStart?.();
+  await docker(["start", name]);
 }
 
 /** The container's health status, or undefined when it is gone or has no healthcheck. */

@@ -8,9 +8,9 @@
  */
 import { Agent } from "undici";
 import { expect, test } from "vitest";
-import { DB_NAME, DB_USER } from "../../components/database";
 import { LOCAL_REDIS_IMAGE } from "../../config";
 import {
+  dbQuery,
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
   adminApi,
@@ -63,19 +63,7 @@ async function freshChat(baseUrl: string, key: string, model: string): Promise<n
 }
 
 const spendLogRows = async (t: DeployedStack): Promise<number> =>
-  Number(
-    await docker([
-      "exec",
-      t.names.db,
-      "psql",
-      "-U",
-      DB_USER,
-      "-d",
-      DB_NAME,
-      "-tAc",
-      'SELECT count(*) FROM "LiteLLM_SpendLogs"',
-    ]),
-  );
+  Number(await dbQuery(t.names.db, 'SELECT count(*) FROM "LiteLLM_SpendLogs"'));
 
 describeE2E(
   "workers with Redis, and spend-log retention",

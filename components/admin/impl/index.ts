@@ -82,6 +82,29 @@ async function withConnections<P extends AdminConnection, R>(
   throw error;
 }
 
+/**
+ * Whether a read failed because the gateway cannot serve its contents at all: it does not answer
+ * (stopped, removed: connection refused, reset or timed out), or its database is unreachable
+ * (LiteLLM 1.108.14 answers 503 `no_db_connection`, or 500 "All connection attempts failed" or
+ * an httpx.ConnectError, while Postgres is down or off its network).
+ */
+function cannotServeContents(err: unknown): boolean {
+  if (!(err instanceof LiteLlmApiError)) {
+    return false;
+  }
+  if (err.status === 0) {
+    // A host name that does not resolve is a wrong address, not a stopped gateway: it is reported.
+    return !/ENOTFOUND|EAI_AGAIN/.test(err.bodyExcerpt);
+  }
+  return (
+    err.status === 503 ||
+    (err.status === 500 &&
+      /connection attempts failed|no_db_connection|ConnectError/i.test(
+        `${err.bodyExcerpt} ${JSON.stringify(err.body ?? "")}`,
+      ))
+  );
+}
+
 /** The CRUD methods that write state or use a stored connection. */
 interface Writes<I, O extends Versioned & AdminConnection> {
   create(inputs: I): Promise<{ id: string; outs: O }>;
@@ -103,7 +126,18 @@ function versioned<I, O extends Versioned & AdminConnection, T extends Writes<I,
       return { ...r, outs: stamp(r.outs) };
     },
     read: async (id: string, props: O) => {
-      const r = await withConnections(props, "stored", (p) => impl.read(id, p));
+      let r: { id: string; props: O };
+      try {
+        r = await withConnections(props, "stored", (p) => impl.read(id, p));
+      } catch (err) {
+        // A gateway that cannot serve its contents (stopped, removed, its database down) cannot say how they changed:
+        // the state stays as it was, so a refresh still reports the container's own drift and
+        // `up` can start or recreate it. `npm run drift` notes that the contents were not compared.
+        if (cannotServeContents(err)) {
+          return { id, props };
+        }
+        throw err;
+      }
       return r.id === "" ? r : { ...r, props: stamp(r.props) };
     },
     delete: (id: string, props: O) => withConnections(props, "current", (p) => impl.delete(id, p)),

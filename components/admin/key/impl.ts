@@ -40,7 +40,7 @@ const KEY_API_FIELDS = [
 ] as const;
 
 /** What LiteLLM 1.108.14 gives a key for the settings the stack does not expose. */
-const SERVER_DEFAULTS: KeyServerSettings = {
+export const SERVER_DEFAULTS: KeyServerSettings = {
   blocked: false,
   allowedRoutes: [],
   keyType: "default",
