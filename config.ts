@@ -4,6 +4,7 @@
  * docs/configuration.md. Errors name the key, the problem and the `pulumi config set` that fixes
  * it, and never echo a secret value.
  */
+import { isIP } from "node:net";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { CredentialSpec } from "./components/admin/contents";
@@ -12,6 +13,7 @@ import {
   type KeyConfig,
   type ModelConfig,
 } from "./components/admin/config-schema";
+import { KNOWN_PROVIDERS, closestProvider, normalizeProvider } from "./components/admin/rules";
 import imagePins from "./components/images.json";
 import {
   DEFAULT_LITELLM_VERSION,
@@ -149,11 +151,20 @@ export const configSchema = z
     bindAddress: z
       .string()
       .trim()
-      .min(1)
+      .refine(
+        (a) => isIP(a) !== 0,
+        "must be an IP address such as 127.0.0.1 (Docker publishes on addresses, not host names)",
+      )
       .default("127.0.0.1")
       .describe("Host address the gateway port is published on."),
     hostPort: int
-      .pipe(z.number().int().min(1).max(65535, "must be between 1 and 65535"))
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(1, "must be between 1 and 65535")
+          .max(65535, "must be between 1 and 65535"),
+      )
       .default(4000)
       .describe("Host port the gateway is published on."),
     allowNonLoopbackBind: bool
@@ -210,7 +221,12 @@ export const configSchema = z
       .regex(/^\S+ \S+ \S+ \S+ \S+$/, "must be a cron schedule of five fields, e.g. 17 * * * *")
       .default("17 * * * *")
       .describe("When the spend-log cleanup runs (cron, UTC)."),
-    uiUsername: z.string().trim().min(1).default("admin").describe("LiteLLM UI user name."),
+    uiUsername: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .default("admin")
+      .describe("LiteLLM UI user name."),
     uiPassword: z.string().min(12, "must be at least 12 characters").optional(),
     masterKey: z
       .string()
@@ -369,6 +385,44 @@ const LIST_EXAMPLES: Record<string, string> = {
   keys: "'litellm-stack:keys[0].alias' my-app",
 };
 
+/**
+ * Credentials and model targets whose provider the gateway's LiteLLM release does not know
+ * (KNOWN_PROVIDERS, when the gateway runs that release): each names its config path and the
+ * closest known provider, if one is close.
+ */
+function providerProblems(
+  contents: { credentials: { provider: string }[]; models: { target: string }[] },
+  litellmVersion: string,
+): string[] {
+  if (litellmVersion !== KNOWN_PROVIDERS.litellmVersion) {
+    return [];
+  }
+  const known = KNOWN_PROVIDERS.providers;
+  const problem = (where: string, provider: string, fix: (hint: string) => string): string[] => {
+    const canonical = normalizeProvider(provider);
+    if (known.includes(canonical)) {
+      return [];
+    }
+    const hint = closestProvider(canonical, known);
+    return [
+      `${PROJECT}:${where}: unknown provider "${canonical}": LiteLLM ${litellmVersion} does not serve it (${hint === undefined ? `GET /public/providers lists the ${known.length} it does` : `did you mean ${hint}?`}). Fix: pulumi config set --path '${PROJECT}:${where}' ${fix(hint ?? "<provider>")}`,
+    ];
+  };
+  return [
+    ...contents.credentials.flatMap((c, i) =>
+      problem(`credentials[${i}].provider`, c.provider, (hint) => hint),
+    ),
+    ...contents.models.flatMap((m, i) => {
+      const slash = m.target.indexOf("/");
+      return problem(
+        `models[${i}].target`,
+        m.target.slice(0, slash),
+        (hint) => `${hint}${m.target.slice(slash)}`,
+      );
+    }),
+  ];
+}
+
 /** Parses the credentials/models/keys lists; problems name the config path and the fix. */
 function parseContents(
   c: {
@@ -379,6 +433,7 @@ function parseContents(
   },
   secretKeys: ReadonlySet<string>,
   problems: string[],
+  litellmVersion: string,
 ): { credentials: CredentialSpec[]; models: ModelConfig[]; keys: KeyConfig[] } {
   const lists: Record<string, unknown> = {};
   for (const key of ["credentials", "models", "keys"] as const) {
@@ -409,6 +464,12 @@ function parseContents(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const [list, ...rest] = issue.path;
+      if (rest.length === 0 && issue.code === "invalid_type" && typeof list === "string") {
+        problems.push(
+          `${PROJECT}:${list}: must be a list (set its items with --path). Fix: pulumi config set --path ${LIST_EXAMPLES[list] ?? `'${PROJECT}:${list}[0]' <value>`}`,
+        );
+        continue;
+      }
       const where = `${String(list)}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
       const secret =
         (list === "credentials" && rest.includes("values")) ||
@@ -419,6 +480,7 @@ function parseContents(
     }
     return { credentials: [], models: [], keys: [] };
   }
+  problems.push(...providerProblems(parsed.data, litellmVersion));
   if (!secretKeys.has("keys")) {
     parsed.data.keys.forEach((k, i) => {
       if (k.adoptKey !== undefined) {
@@ -580,6 +642,7 @@ export function parseConfig(
     { ...c, openaiApiKey: gateway ? c.openaiApiKey : undefined },
     secretKeys,
     problems,
+    version,
   );
   const server = serverSettings(c, contents, problems);
   if (!gateway) {

@@ -1,23 +1,31 @@
 /**
- * Containers replaced outside the stack: a container under the name of one of the stack's
- * containers, but not the one its state records (e.g. recreated by hand with `docker run -p …`
- * on another address). The docker provider only sees that its own container is gone; this tells
- * the replacement apart, for `npm run drift` to report it and for `npm run up` to remove it
- * before it creates the declared container under that name.
+ * The stack's containers changed outside the stack in ways the docker provider does not see:
+ * - **replaced**: a container under the name of one of the stack's, but not the one its state
+ *   records (e.g. recreated by hand with `docker run -p …` on another address); the provider only
+ *   sees that its own container is gone.
+ * - **detached**: the state's own container, no longer on the network it was created on (e.g.
+ *   `docker network disconnect`, or the network removed); the provider does not read a
+ *   container's networks back.
+ * `npm run drift` reports them; `npm run up` removes them first, so that it creates the declared
+ * containers (their data is on the stack's volume, which is not touched).
  */
 import { docker } from "../cli/docker";
 
-/** A container in the state whose name is now held by another container. */
-export interface ReplacedContainer {
+/** A container of the state that changed outside the stack. */
+export interface OutOfBandContainer {
+  /** `replaced` (another container holds the name) or `detached` (off its network). */
+  kind: "replaced" | "detached";
   /** The resource's URN. */
   urn: string;
   /** The container name. */
   name: string;
   /** The id of the container that holds the name now. */
   id: string;
-  /** Where the replacement publishes port 4000 (`ip:port`), if anywhere. */
-  published: string[];
-  /** Where the state's container was published. */
+  /** The property that differs: `published` (replaced) or `networks` (detached). */
+  property: "published" | "networks";
+  /** Its real value (`ip:port`s, or network names). */
+  real: string[];
+  /** Its declared value. */
   declared: string[];
 }
 
@@ -26,6 +34,7 @@ interface StateContainer {
   id: string;
   name: string;
   ports: Array<{ ip?: string; external?: number }>;
+  networks: string[];
 }
 
 /** The docker Container resources of an exported deployment. */
@@ -34,45 +43,76 @@ function stateContainers(deployment: unknown): StateContainer[] {
   return resources
     .filter((r) => r["type"] === "docker:index/container:Container" && typeof r["id"] === "string")
     .map((r) => {
-      const outputs = (r["outputs"] ?? {}) as { name?: unknown; ports?: unknown };
+      const outputs = (r["outputs"] ?? {}) as {
+        name?: unknown;
+        ports?: unknown;
+        networksAdvanced?: unknown;
+      };
+      const networks = Array.isArray(outputs.networksAdvanced)
+        ? (outputs.networksAdvanced as Array<{ name?: unknown }>)
+            .map((n) => n.name)
+            .filter((n): n is string => typeof n === "string")
+        : [];
       return {
         urn: String(r["urn"]),
         id: String(r["id"]),
         name: typeof outputs.name === "string" ? outputs.name : "",
         ports: Array.isArray(outputs.ports) ? (outputs.ports as StateContainer["ports"]) : [],
+        networks,
       };
     })
     .filter((c) => c.name !== "");
 }
 
-/** The containers of the deployment whose names are held by other containers now. */
-export async function replacedContainers(deployment: unknown): Promise<ReplacedContainer[]> {
-  const found: ReplacedContainer[] = [];
+/** What `docker inspect` says of a container, as far as this file reads it. */
+interface Inspected {
+  Id: string;
+  HostConfig?: {
+    PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null;
+  };
+  NetworkSettings?: { Networks?: Record<string, unknown> | null };
+}
+
+/** The containers of the deployment that were replaced or detached outside the stack. */
+export async function outOfBandContainers(deployment: unknown): Promise<OutOfBandContainer[]> {
+  const found: OutOfBandContainer[] = [];
   for (const c of stateContainers(deployment)) {
     const inspected = await docker(["inspect", "--type", "container", c.name]);
     if (inspected.code !== 0) {
       continue;
     }
-    const [now] = JSON.parse(inspected.stdout) as Array<{
-      Id: string;
-      HostConfig?: {
-        PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null;
-      };
-    }>;
-    if (now === undefined || now.Id === c.id) {
+    const [now] = JSON.parse(inspected.stdout) as Inspected[];
+    if (now === undefined) {
       continue;
     }
-    const bindings = Object.values(now.HostConfig?.PortBindings ?? {}).flatMap((b) => b ?? []);
-    found.push({
-      urn: c.urn,
-      name: c.name,
-      id: now.Id,
-      published: bindings.map(
-        (b) =>
-          `${b.HostIp === "" || b.HostIp === undefined ? "0.0.0.0" : b.HostIp}:${b.HostPort ?? ""}`,
-      ),
-      declared: c.ports.map((p) => `${p.ip ?? "0.0.0.0"}:${p.external ?? ""}`),
-    });
+    if (now.Id !== c.id) {
+      const bindings = Object.values(now.HostConfig?.PortBindings ?? {}).flatMap((b) => b ?? []);
+      found.push({
+        kind: "replaced",
+        urn: c.urn,
+        name: c.name,
+        id: now.Id,
+        property: "published",
+        real: bindings.map(
+          (b) =>
+            `${b.HostIp === "" || b.HostIp === undefined ? "0.0.0.0" : b.HostIp}:${b.HostPort ?? ""}`,
+        ),
+        declared: c.ports.map((p) => `${p.ip ?? "0.0.0.0"}:${p.external ?? ""}`),
+      });
+      continue;
+    }
+    const attached = Object.keys(now.NetworkSettings?.Networks ?? {});
+    if (c.networks.some((n) => !attached.includes(n))) {
+      found.push({
+        kind: "detached",
+        urn: c.urn,
+        name: c.name,
+        id: now.Id,
+        property: "networks",
+        real: attached,
+        declared: c.networks,
+      });
+    }
   }
   return found;
 }

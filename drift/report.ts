@@ -25,7 +25,7 @@ export interface DriftedResource {
   name: string;
   /** The resource's URN. */
   urn: string;
-  /** What `npm run up` would do: create, update, replace, delete; `replaced`: see drift/containers.ts. */
+  /** What `npm run up` would do: create, update, replace, delete; `replaced`, `detached`: see drift/containers.ts. */
   op: string;
   /** The properties that differ (empty for a create or delete). */
   properties: DriftProperty[];
@@ -214,6 +214,7 @@ const OP_WORDS: Record<string, string> = {
   replace: "changed: up replaces it",
   delete: "not declared: up deletes it",
   replaced: "replaced outside the stack: up removes the replacement and creates the declared one",
+  detached: "off the stack's network: up recreates it on the network",
 };
 
 /** The summary a person reads: one block per drifted resource, then notes and information. */

@@ -5,7 +5,7 @@ import { ensureBuilt } from "../build";
 import type { Command } from "../command";
 import { CliError, EXIT } from "../report";
 import { openStack } from "../workspace";
-import { replacedContainers } from "../../drift/containers";
+import { outOfBandContainers } from "../../drift/containers";
 import {
   containerName,
   driftedResources,
@@ -81,19 +81,14 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
       notes,
     };
     const deployment = (await stack.exportStack()).deployment;
-    for (const r of await replacedContainers(deployment)) {
+    for (const r of await outOfBandContainers(deployment)) {
       report.resources = report.resources.filter((x) => x.urn !== r.urn);
       report.resources.push({
         name: containerName(r.urn, r.name),
         urn: r.urn,
-        op: "replaced",
+        op: r.kind,
         properties: [
-          {
-            name: "published",
-            old: r.published.join(", "),
-            new: r.declared.join(", "),
-            secret: false,
-          },
+          { name: r.property, old: r.real.join(", "), new: r.declared.join(", "), secret: false },
         ],
       });
     }

@@ -1,4 +1,5 @@
 import { ensureBuilt } from "../build";
+import { checkedConfig } from "../config-check";
 import { STREAM, type Command } from "../command";
 import { switchesToDirect } from "../data";
 import { EXIT, log } from "../report";
@@ -21,6 +22,7 @@ creates. The stack is created on first use, as with up.`,
   async run(target, flags) {
     await ensureBuilt();
     const stack = await openStack(target, { create: true });
+    await checkedConfig(stack);
     if (await switchesToDirect(stack)) {
       log(
         "llmProvider=openai: npm run up will remove the gateway, keeping its data volume as down does; the salt key is protected until then, so this preview reports its deletion as refused",

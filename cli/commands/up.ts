@@ -1,7 +1,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { ensureBuilt } from "../build";
 import { STREAM, type Command } from "../command";
-import { replacedContainers } from "../../drift/containers";
+import { outOfBandContainers } from "../../drift/containers";
 import { docker, logTail, stackContainers } from "../docker";
 import {
   planGatewayRemoval,
@@ -9,6 +9,7 @@ import {
   switchesToDirect,
   type DataPlan,
 } from "../data";
+import { checkedConfig } from "../config-check";
 import { ensureImages } from "../images";
 import { startStopped } from "./lifecycle";
 import { CliError, EXIT, log } from "../report";
@@ -48,14 +49,17 @@ async function prepareModeSwitch(stack: Stack): Promise<DataPlan | undefined> {
 }
 
 /**
- * A container recreated by hand under the name of one of the stack's (drift/containers.ts) would
- * block the creation of the declared one: it is removed first, saying so. Its data, if any, is on
- * the stack's volume, which is not touched.
+ * A container recreated by hand under the name of one of the stack's would block the creation of
+ * the declared one, and one of the stack's containers taken off its network would stay off it
+ * (drift/containers.ts): each is removed first, saying so, so that up creates the declared one.
+ * Their data is on the stack's volume, which is not touched.
  */
-async function removeReplacements(stack: Stack): Promise<void> {
-  for (const r of await replacedContainers((await stack.exportStack()).deployment)) {
+async function removeOutOfBand(stack: Stack): Promise<void> {
+  for (const r of await outOfBandContainers((await stack.exportStack()).deployment)) {
     log(
-      `the container ${r.name} was replaced outside the stack (published on ${r.published.join(", ") || "no port"}): removing it, so that up creates the declared one`,
+      r.kind === "replaced"
+        ? `the container ${r.name} was replaced outside the stack (published on ${r.real.join(", ") || "no port"}): removing it, so that up creates the declared one`
+        : `the container ${r.name} is not on the stack's network ${r.declared.join(", ")} (on ${r.real.join(", ") || "no network"}): removing it, so that up creates it on the network`,
     );
     const rm = await docker(["rm", "-f", r.id]);
     if (rm.code !== 0) {
@@ -99,11 +103,13 @@ and database password are saved into the stack's config), so switching back reus
   async run(target, flags) {
     await ensureBuilt();
     const stack = await openStack(target, { create: true });
+    // A bad config is refused before anything is touched (no container, no config rewrite).
+    const config = await checkedConfig(stack);
     const switched = await prepareModeSwitch(stack);
     if (flags["no-refresh"] !== true) {
-      await removeReplacements(stack);
+      await removeOutOfBand(stack);
       // The refresh reads the gateway's contents: a stopped gateway could not answer it.
-      await startStopped(target.stack, 600);
+      await startStopped(target.stack, config.gatewayWaitTimeout);
     }
     await ensureImages(stack);
     try {

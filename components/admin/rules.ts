@@ -4,6 +4,7 @@
  * model params LiteLLM masks and how it coerces them.
  * Plain functions and constants, no Pulumi and no zod imports.
  */
+import knownProviders from "./known-providers.json";
 
 /**
  * Historical and alternative provider spellings mapped to LiteLLM's canonical key. Mirrors the
@@ -41,6 +42,17 @@ export function normalizeProvider(raw: string): string {
   }
   return p;
 }
+
+/**
+ * Every provider the default LiteLLM release serves on `GET /public/providers` (its
+ * `LlmProviders`), taken from that release; the contract suite checks the list against the real
+ * gateway. The stack config refuses any other provider before anything is deployed, when the
+ * gateway runs this release (other releases are checked live, at deploy).
+ */
+export const KNOWN_PROVIDERS: {
+  readonly litellmVersion: string;
+  readonly providers: readonly string[];
+} = knownProviders;
 
 /**
  * Providers every supported LiteLLM release serves on `GET /public/providers`; used when the live

@@ -371,7 +371,7 @@ describeE2E(
       await expectAllPass(t);
     });
 
-    test("the network removed (both containers disconnected first): FAIL network; npm run up repairs it", async ({
+    test("the network removed (both containers disconnected first): FAIL network, drift reports the network missing and both containers off it; npm run up repairs it", async ({
       t,
     }) => {
       for (const name of [t.names.gateway, t.names.db]) {
@@ -384,6 +384,19 @@ describeE2E(
         expect(lineOf(r, "network")).toMatch(/^FAIL network: /);
         expect(lineOf(r, "network")).toContain(`Fix: npm run up -- --stack ${t.name}`);
         await expectClean(t, r);
+        // drift says so too: the network is missing and both containers are off it.
+        const d = await t.cli("drift");
+        expect(d.code, output(d)).toBe(3);
+        expect(d.stdout).toMatch(/^ {2}network \(.+\): missing: up creates it$/m);
+        for (const role of ["gateway", "database"]) {
+          expect(d.stdout).toMatch(
+            new RegExp(
+              `^ {2}${role} container \\(.+\\): off the stack's network: up recreates it on the network$`,
+              "m",
+            ),
+          );
+        }
+        expect(d.stdout).toContain(`    networks: "" → "${t.names.network}"`);
       } finally {
         const up = await t.cli("up");
         expect(up.code, output(up)).toBe(0);
