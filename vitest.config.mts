@@ -2,6 +2,9 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // One worker count for every project (vitest requires it of projects run together): two, the
+    // machine's cores. The contract suite still runs its files one at a time.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -24,14 +27,14 @@ export default defineConfig({
         },
       },
       {
-        // Two files at a time: every e2e stack has its own names, network, volume and free host
-        // port (test/e2e/harness.ts), and most of a file's time is spent waiting on containers.
+        // Files in parallel (two workers): every e2e stack has its own names, network, volume and
+        // free host port (test/e2e/harness.ts), and most of a file's time is spent waiting on
+        // containers.
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 900_000,
           hookTimeout: 900_000,
-          maxWorkers: 2,
         },
       },
     ],
