@@ -823,7 +823,7 @@ function reusedSaltProblems(
  * `keys[1].adoptKey`), read from the raw lists; a list that does not parse gives none (its
  * problem is reported by parseContents).
  */
-function contentSecrets(c: {
+export function contentSecrets(c: {
   credentials?: string | undefined;
   keys?: string | undefined;
 }): Array<[string, string]> {

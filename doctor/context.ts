@@ -6,7 +6,7 @@
  */
 import type { ConfigMap, OutputMap } from "@pulumi/pulumi/automation";
 import { hostUrl, stackNames } from "../components/naming";
-import { configSchema, PROJECT, SECRET_KEYS } from "../config";
+import { configSchema, contentSecrets, PROJECT, SECRET_KEYS } from "../config";
 import { CliError } from "../cli/report";
 
 /** The result of one `docker` command. */
@@ -134,19 +134,8 @@ function configSecrets(raw: Record<string, string>, into: Set<string>): void {
   for (const key of SECRET_KEYS) {
     stringLeaves(raw[key], into);
   }
-  const list = (text: string | undefined): unknown[] => {
-    try {
-      const parsed: unknown = text === undefined ? [] : JSON.parse(text);
-      return Array.isArray(parsed) ? parsed : [];
-    } catch {
-      return [];
-    }
-  };
-  for (const cred of list(raw["credentials"])) {
-    stringLeaves((cred as { values?: unknown } | null)?.values, into);
-  }
-  for (const key of list(raw["keys"])) {
-    stringLeaves((key as { adoptKey?: unknown } | null)?.adoptKey, into);
+  for (const [, value] of contentSecrets(raw)) {
+    stringLeaves(value, into);
   }
 }
 
