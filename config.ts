@@ -138,6 +138,11 @@ export const configSchema = z
       .describe(
         "LITELLM_BASE_URL as the server reaches the gateway (default: the published host URL).",
       ),
+    adminUrl: litellmBaseUrl
+      .optional()
+      .describe(
+        "URL at which up reaches the gateway's admin API (default: the published host URL).",
+      ),
     serverModels: z
       .string()
       .optional()
@@ -285,6 +290,8 @@ export interface StackConfig {
   bindAddress: string;
   /** Host port of the published gateway. */
   hostPort: number;
+  /** Where `up` reaches the gateway's admin API; undefined: the published host URL. */
+  adminUrl: string | undefined;
   /** LiteLLM image reference. */
   gatewayImage: string;
   /** The LiteLLM version the gateway image is (checked against the version policy). */
@@ -346,6 +353,7 @@ const EXAMPLES: Record<string, string> = {
   llmProvider: "litellm",
   openaiBaseUrl: "https://api.openai.com/v1",
   serverBaseUrl: "http://127.0.0.1:4000",
+  adminUrl: "http://127.0.0.1:4000",
   serverModels: "gpt-4o,gpt-4o-mini",
   ...Object.fromEntries(Object.entries(SERVER_KEY_SETTINGS).map(([k, s]) => [k, s.example])),
   production: "true",
@@ -666,6 +674,7 @@ export function parseConfig(
     production: c.production,
     bindAddress: c.bindAddress,
     hostPort: c.hostPort,
+    adminUrl: c.adminUrl,
     ...images,
     litellmVersion: version,
     workers: c.workers,
@@ -692,6 +701,7 @@ const GATEWAY_CONTENT_KEYS = [
   "models",
   "keys",
   "serverBaseUrl",
+  "adminUrl",
   "serverModels",
   ...(Object.keys(SERVER_KEY_SETTINGS) as ServerKeySetting[]),
 ] as const;

@@ -107,7 +107,8 @@ export class LiteLlmStack extends pulumi.ComponentResource {
     const contents = new GatewayContents(
       `${name}-contents`,
       {
-        baseUrl: gateway.baseUrl,
+        // The admin API through a tunnel or proxy when configured; the gateway's own URL else.
+        baseUrl: config.adminUrl ?? gateway.baseUrl,
         masterKey: gateway.masterKey,
         credentials: config.credentials,
         models: config.models,

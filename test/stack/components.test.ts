@@ -23,6 +23,7 @@ function config(overrides: Partial<StackConfig> = {}): StackConfig {
     production: false,
     bindAddress: "127.0.0.1",
     hostPort: 4000,
+    adminUrl: undefined,
     gatewayImage: "litellm:test",
     litellmVersion: "1.108.14",
     postgresImage: "postgres:test",
@@ -324,5 +325,39 @@ describe("LiteLlmStack contents on destroy", () => {
     expect(
       await deletedWithOf("dw3", { deleteDataOnDestroy: true, existingVolume: "old_pgdata" }),
     ).toEqual(none);
+  });
+});
+
+describe("LiteLlmStack contents' admin URL", () => {
+  const CONTENTS: Partial<StackConfig> = {
+    credentials: [{ name: "c", provider: "openai", values: pulumi.secret({ api_key: "sk-x" }) }],
+    models: [{ name: "m", target: "openai/gpt-4o", credential: "c", params: {} }],
+    keys: [{ alias: "k", metadata: {}, rotation: "0" }],
+  };
+  const adminUrls = async (name: string, overrides: Partial<StackConfig>) => {
+    const { mine } = await build(name, { ...CONTENTS, ...overrides });
+    const contents = mine.filter((r) =>
+      /^pulumi-nodejs:dynamic\/litellm:(ProviderCredential|ModelAlias|VirtualKey)$/.test(r.type),
+    );
+    expect(contents.map((r) => r.type.split(":").pop()).sort()).toEqual([
+      "ModelAlias",
+      "ProviderCredential",
+      "VirtualKey",
+    ]);
+    return contents.map((r) => r.inputs["adminUrl"]);
+  };
+
+  it("sends the admin calls to the published URL by default", async () => {
+    expect(await adminUrls("au1", { hostPort: 4123 })).toEqual(
+      Array(3).fill("http://127.0.0.1:4123"),
+    );
+  });
+
+  it("sends them to adminUrl when it is configured (a tunnel or proxy), the gateway unchanged", async () => {
+    const { find } = await build("au2x", { hostPort: 4124 });
+    expect(JSON.stringify(find(CONTAINER, "gateway-container").inputs["ports"])).toContain("4124");
+    expect(await adminUrls("au2", { hostPort: 4124, adminUrl: "http://127.0.0.1:9999" })).toEqual(
+      Array(3).fill("http://127.0.0.1:9999"),
+    );
   });
 });
