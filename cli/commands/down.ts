@@ -1,6 +1,7 @@
 import { ensureBuilt } from "../build";
 import { STREAM, type Command } from "../command";
 import { planGatewayRemoval, prepareGatewayRemoval } from "../data";
+import { recoverInterrupted } from "../interrupted";
 import { EXIT, log } from "../report";
 import { openStack } from "../workspace";
 
@@ -19,6 +20,7 @@ keys, use npm run stop / npm run start instead.`,
   async run(target) {
     await ensureBuilt();
     const stack = await openStack(target, { create: false });
+    await recoverInterrupted(stack);
     const plan = await planGatewayRemoval(stack, "down");
     await prepareGatewayRemoval(stack, plan);
     await stack.destroy({ ...STREAM });

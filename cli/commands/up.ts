@@ -10,6 +10,7 @@ import {
   type DataPlan,
 } from "../data";
 import { checkedConfig } from "../config-check";
+import { recoverInterrupted } from "../interrupted";
 import { ensureImages } from "../images";
 import { startStopped } from "./lifecycle";
 import { CliError, EXIT, log } from "../report";
@@ -84,6 +85,10 @@ npm run drift reports: a key or alias deleted by hand is created again, an edite
 a stopped or removed container started or recreated. --no-refresh skips that read for a faster
 apply from the recorded state, which repairs nothing.
 
+After an update that was killed half-way (SIGKILL, a crash), up first removes the lock the dead
+process left (only one of this machine whose process is gone) and clears the operations it had
+begun; the objects they created are taken over or replaced, never left behind.
+
 With llmProvider=openai (the direct-OpenAI mode) a stack has no gateway: switching a deployed
 stack to it removes the gateway, keeping its data volume as down does (the master key, salt key
 and database password are saved into the stack's config), so switching back reuses the data.`,
@@ -105,6 +110,8 @@ and database password are saved into the stack's config), so switching back reus
     const stack = await openStack(target, { create: true });
     // A bad config is refused before anything is touched (no container, no config rewrite).
     const config = await checkedConfig(stack);
+    // An update killed half-way left a lock and pending creates: cleared, so this one converges.
+    await recoverInterrupted(stack);
     const switched = await prepareModeSwitch(stack);
     if (flags["no-refresh"] !== true) {
       await removeOutOfBand(stack);

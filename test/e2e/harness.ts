@@ -136,6 +136,11 @@ export interface TestStack {
   dir: string;
   /** Runs a stack command (`npm run <verb>`'s program) on it. */
   cli(verb: string, args?: readonly string[]): Promise<RunResult>;
+  /** The command line and env {@link TestStack.cli} runs, for a test that spawns it itself. */
+  cliInvocation(
+    verb: string,
+    args?: readonly string[],
+  ): { file: string; args: string[]; env: NodeJS.ProcessEnv };
   /** Sets config keys of this project (`--path` keys allowed), plaintext or secret. */
   setConfig(entries: Record<string, ConfigEntry>): Promise<void>;
   /** Removes config keys of this project. */
@@ -203,6 +208,19 @@ export async function createTestStack(
     LITELLM_STACK_SKIP_SETUP: "1",
     XDG_STATE_HOME: path.join(dir, "xdg-state"),
   };
+  const cliInvocation = (verb: string, args: readonly string[] = []) => ({
+    file: "bash",
+    args: [
+      path.join(ROOT, "scripts/cli.sh"),
+      verb,
+      "--stack",
+      name,
+      "--config-dir",
+      configDir,
+      ...args,
+    ],
+    env: cliEnv,
+  });
   return {
     name,
     names: stackNames(name),
@@ -212,20 +230,11 @@ export async function createTestStack(
     env,
     configDir,
     dir,
-    cli: (verb, args = []) =>
-      run(
-        "bash",
-        [
-          path.join(ROOT, "scripts/cli.sh"),
-          verb,
-          "--stack",
-          name,
-          "--config-dir",
-          configDir,
-          ...args,
-        ],
-        { env: cliEnv },
-      ),
+    cli: (verb, args = []) => {
+      const invocation = cliInvocation(verb, args);
+      return run(invocation.file, invocation.args, { env: invocation.env });
+    },
+    cliInvocation,
     setConfig,
     removeConfig: async (keys) => {
       for (const key of keys) {

@@ -1,0 +1,72 @@
+/**
+ * The locks an interrupted update leaves in a file:// backend: found for the right stack only;
+ * a dead process's lock of this machine is removed, a running holder's or another machine's is
+ * refused with a message naming the holder and the fix.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { clearStaleLocks, stackLocks } from "../../cli/interrupted";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+/** A backend with one lock of `stack` held by `pid` on `host`; returns its URL and the file. */
+function backendWithLock(stack: string, pid: number, host = hostname()) {
+  const root = mkdtempSync(path.join(tmpdir(), "litellm-stack-locks-"));
+  dirs.push(root);
+  const dir = path.join(root, ".pulumi", "locks", "organization", "litellm-stack", stack);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "0b7c.json");
+  writeFileSync(
+    file,
+    JSON.stringify({ pid, username: "ci", hostname: host, timestamp: "2026-12-02T10:00:00Z" }),
+  );
+  return { url: `file://${root}`, file };
+}
+
+/** The pid of a process that has exited. */
+const deadPid = (): number => spawnSync("true").pid ?? 999_999;
+
+describe("interrupted updates' locks", () => {
+  it("finds the lock of the stack and not of another stack or another backend kind", () => {
+    const { url, file } = backendWithLock("dev", 1234);
+    expect(stackLocks(url, "dev")).toEqual([
+      { file, pid: 1234, hostname: hostname(), username: "ci", timestamp: "2026-12-02T10:00:00Z" },
+    ]);
+    expect(stackLocks(url, "prod")).toEqual([]);
+    expect(stackLocks("s3://bucket", "dev")).toEqual([]);
+    expect(stackLocks(undefined, "dev")).toEqual([]);
+  });
+
+  it("removes the lock of a process of this machine that no longer runs", () => {
+    const { url, file } = backendWithLock("dev", deadPid());
+    clearStaleLocks(url, "dev");
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("refuses a lock whose process runs, keeping it", () => {
+    const { url, file } = backendWithLock("dev", process.pid);
+    expect(() => clearStaleLocks(url, "dev")).toThrow(
+      `the stack 'dev' is being updated by another process, ci@${hostname()} (pid ${process.pid}, since 2026-12-02T10:00:00Z). Fix: wait for it to end, then run npm run up again`,
+    );
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it("refuses a lock of another machine, naming pulumi cancel as the fix once it is known dead", () => {
+    const { url, file } = backendWithLock("dev", deadPid(), "other-host");
+    expect(() => clearStaleLocks(url, "dev")).toThrow(
+      "the stack 'dev' is locked by an update on another machine, ci@other-host (pid",
+    );
+    expect(() => clearStaleLocks(url, "dev")).toThrow(
+      "remove its lock with 'npm run pulumi -- cancel --stack dev --yes'",
+    );
+    expect(existsSync(file)).toBe(true);
+  });
+});
