@@ -43,6 +43,9 @@ pulumi_toolchain_env() {
   export PULUMI_CLI
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+  # The program is type-checked by npm run typecheck (CI) and npm run build; every Pulumi run
+  # type-checking it again cost seconds of CPU each. Set it to false to have Pulumi check too.
+  export PULUMI_NODEJS_TRANSPILE_ONLY="${PULUMI_NODEJS_TRANSPILE_ONLY:-true}"
 }
 
 # pulumi_toolchain_env, plus the project's backend (.pulumi-state/ unless PULUMI_BACKEND_URL is

@@ -88,6 +88,7 @@ export function useToolchainEnv(): void {
   process.env["PATH"] = pathVar ?? process.env["PATH"];
   process.env["PULUMI_SKIP_UPDATE_CHECK"] = "true";
   process.env["PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK"] = "true";
+  process.env["PULUMI_NODEJS_TRANSPILE_ONLY"] ??= "true";
   if (home !== undefined && home !== "") {
     process.env["PULUMI_HOME"] = home;
     process.env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true";
