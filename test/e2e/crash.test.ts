@@ -12,7 +12,7 @@ import { hostname } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { clearStaleLocks, stackLocks } from "../../cli/interrupted";
-import { consistency, seedContents, type ContentCounts } from "../faults/convergence";
+import { consistency, declareSeed, type ContentCounts } from "../faults/convergence";
 import {
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
@@ -94,12 +94,7 @@ describeE2E("crash safety on the real gateway", [POSTGRES_IMAGE, LITELLM_IMAGE],
   ])(
     "seed %i: up killed with SIGKILL after %i of 30 admin objects exist; the next up converges with no duplicate or orphan",
     async ([seed = 0, after = 0]) => {
-      const contents = seedContents(seed, THIRTY);
-      await t.setConfig({
-        credentials: { secret: contents.credentials },
-        models: contents.models,
-        keys: contents.keys,
-      });
+      await declareSeed(t, seed, THIRTY);
       const killed = await upKilledAfter(t, seed, after);
       // It was killed half-way: by the signal, before all 30 existed.
       expect(killed.signal, killed.output).toBe("SIGKILL");

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { DestroyResult, EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { ConfigMap, DestroyResult, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { describe, it } from "vitest";
 import { PROJECT } from "../../config";
 import { DB_NAME, DB_USER } from "../../components/database";
@@ -190,11 +190,15 @@ export async function createTestStack(
   const own = (await stack.workspace.projectSettings()).name === PROJECT;
   const port = own && options.port !== false ? await freePort() : 0;
   const qualify = (key: string): string => (own ? `${PROJECT}:${key}` : key);
+  // One `pulumi config set-all --path` for all entries (a plain key is a path of one segment).
   const setConfig = async (entries: Record<string, ConfigEntry>): Promise<void> => {
+    const config: ConfigMap = {};
     for (const [key, entry] of Object.entries(entries)) {
-      const value =
+      config[qualify(key)] =
         typeof entry === "string" ? { value: entry } : { value: entry.secret, secret: true };
-      await stack.setConfig(qualify(key), value, key.includes("[") || key.includes("."));
+    }
+    if (Object.keys(config).length > 0) {
+      await stack.setAllConfig(config, true);
     }
   };
   if (port !== 0) {
@@ -238,8 +242,8 @@ export async function createTestStack(
     cliInvocation,
     setConfig,
     removeConfig: async (keys) => {
-      for (const key of keys) {
-        await stack.removeConfig(qualify(key), key.includes("[") || key.includes("."));
+      if (keys.length > 0) {
+        await stack.removeAllConfig(keys.map(qualify), true);
       }
     },
     output: async <T>(output: string) => (await stack.outputs())[output]?.value as T,

@@ -11,7 +11,7 @@
  *   that is no resource's id): what a create whose answer was lost would leave behind;
  * - missing: a resource of the state without its row.
  */
-import { dbQuery, type TestStack } from "../e2e/harness";
+import { dbQuery, type ConfigEntry, type TestStack } from "../e2e/harness";
 import type { FaultProxy, FaultRule } from "./proxy";
 
 /** How many objects of each kind a seed declares (50 in all by default). */
@@ -46,11 +46,43 @@ export function faultRules(rate: number): FaultRule[] {
   return kinds.map((k, i) => ({ ...k, probability: conditional(i) }));
 }
 
-/** The stack config (three JSON lists) of one seed's objects; names carry the seed. */
+/**
+ * Config entries (`--path` keys, e.g. `models[3].params.mock_response`) that declare `value` under
+ * `key`; the leaves under a path in `secretUnder` are set as secrets.
+ */
+function pathEntries(
+  key: string,
+  value: unknown,
+  secretUnder: readonly string[] = [],
+): Record<string, ConfigEntry> {
+  if (Array.isArray(value)) {
+    return Object.assign(
+      {},
+      ...value.map((v, i) => pathEntries(`${key}[${i}]`, v, secretUnder)),
+    ) as Record<string, ConfigEntry>;
+  }
+  if (value !== null && typeof value === "object") {
+    return Object.assign(
+      {},
+      ...Object.entries(value).map(([k, v]) => pathEntries(`${key}.${k}`, v, secretUnder)),
+    ) as Record<string, ConfigEntry>;
+  }
+  const text = String(value);
+  const secret = secretUnder.some((s) => key.replace(/\[\d+\]/g, "[]").startsWith(s));
+  return { [key]: secret ? { secret: text } : text };
+}
+
+/** The config lists one seed declares; the keys {@link declareSeed} removes first. */
+export const CONTENT_KEYS = ["credentials", "models", "keys"] as const;
+
+/**
+ * The stack config of one seed's objects (names carry the seed), as `--path` entries: the
+ * credentials' values are secrets.
+ */
 export function seedContents(
   seed: number,
   counts: ContentCounts = FIFTY_OBJECTS,
-): { credentials: string; models: string; keys: string } {
+): Record<string, ConfigEntry> {
   const p = `s${seed}`;
   const credentials = Array.from({ length: counts.credentials }, (_, i) => ({
     name: `${p}-cred-${i}`,
@@ -60,7 +92,7 @@ export function seedContents(
   const models = Array.from({ length: counts.models }, (_, i) => ({
     name: `${p}-model-${i}`,
     target: "openai/gpt-4o-mini",
-    credential: `${p}-cred-${i % Math.max(1, counts.credentials)}`,
+    ...(counts.credentials > 0 ? { credential: `${p}-cred-${i % counts.credentials}` } : {}),
     params: { mock_response: `answer of ${p}-model-${i}` },
   }));
   const keys = Array.from({ length: counts.keys }, (_, i) => ({
@@ -69,10 +101,20 @@ export function seedContents(
     maxBudget: 10 + i,
   }));
   return {
-    credentials: JSON.stringify(counts.credentials === 0 ? [] : credentials),
-    models: JSON.stringify(models),
-    keys: JSON.stringify(keys),
+    ...pathEntries("credentials", credentials, ["credentials[].values"]),
+    ...pathEntries("models", models),
+    ...pathEntries("keys", keys),
   };
+}
+
+/** Replaces the stack's content lists with one seed's (the previous seed's objects go). */
+export async function declareSeed(
+  t: TestStack,
+  seed: number,
+  counts: ContentCounts = FIFTY_OBJECTS,
+): Promise<void> {
+  await t.removeConfig(CONTENT_KEYS);
+  await t.setConfig(seedContents(seed, counts));
 }
 
 /** The objects one kind has: identity (alias/name) → ids. */
@@ -196,12 +238,7 @@ export async function convergeSeed(
   options: { rate?: number; maxRuns?: number; counts?: ContentCounts } = {},
 ): Promise<SeedResult> {
   const { rate = 0.2, maxRuns = 2, counts = FIFTY_OBJECTS } = options;
-  const contents = seedContents(seed, counts);
-  await t.setConfig({
-    credentials: { secret: contents.credentials },
-    models: contents.models,
-    keys: contents.keys,
-  });
+  await declareSeed(t, seed, counts);
   proxy.resetRequests();
   proxy.setFaults({ seed, rules: faultRules(rate) });
   const started = Date.now();
