@@ -103,6 +103,8 @@ describeE2E("crash safety on the real gateway", [POSTGRES_IMAGE, LITELLM_IMAGE],
 
       const up = await t.cli("up");
       expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+      // The killed update's lock was left behind, and up removed it (the recovery ran).
+      expect(up.stderr).toContain("removing the lock of an update that was interrupted");
       expect(stackLocks(t.env["PULUMI_BACKEND_URL"], t.name)).toEqual([]);
       expect(await consistency(t)).toEqual({ duplicates: [], orphans: [], missing: [] });
       expect(await created(t, seed)).toBe(TOTAL);
