@@ -12,11 +12,11 @@ import {
   adminApi,
   chat,
   deployedFixture,
-  describeE2E,
   health,
   type ConfigEntry,
   type DeployedStack,
 } from "./harness";
+import { describeE2E } from "./suite";
 import { ARTIFACTS, launchBrowser } from "./browser";
 
 const OPENAI_KEY = "sk-openai-e2e-secret-0001";

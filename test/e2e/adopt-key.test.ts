@@ -7,14 +7,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { expect, test } from "vitest";
-import {
-  LITELLM_IMAGE,
-  POSTGRES_IMAGE,
-  adminApi,
-  chat,
-  deployTestStack,
-  describeE2E,
-} from "./harness";
+import { LITELLM_IMAGE, POSTGRES_IMAGE, adminApi, chat, deployTestStack } from "./harness";
+import { describeE2E } from "./suite";
 
 describeE2E("adopting a virtual key made by hand", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
   test("up with adoptKey takes over the hand-made key (same raw key, declared limits written), keeps it out of plaintext state, then changes nothing; removing it from config deletes it", async () => {

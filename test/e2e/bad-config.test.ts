@@ -6,14 +6,8 @@
  */
 import { it } from "vitest";
 import { BAD_CONFIGS } from "../fixtures/bad-configs";
-import {
-  LITELLM_IMAGE,
-  POSTGRES_IMAGE,
-  createTestStack,
-  describeE2E,
-  run,
-  type TestStack,
-} from "./harness";
+import { LITELLM_IMAGE, POSTGRES_IMAGE, createTestStack, run, type TestStack } from "./harness";
+import { describeE2E } from "./suite";
 
 /** Docker objects labelled with the stack's name, by kind. */
 async function dockerObjects(stack: string): Promise<string[]> {

@@ -10,10 +10,10 @@ import {
   POSTGRES_IMAGE,
   adminApi,
   deployTestStack,
-  describeE2E,
   freePort,
   type ConfigEntry,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 const CONTENTS: Record<string, ConfigEntry> = {
   imageSource: "local",

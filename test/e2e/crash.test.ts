@@ -13,14 +13,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { clearStaleLocks, stackLocks } from "../../cli/interrupted";
 import { consistency, declareSeed, type ContentCounts } from "../faults/convergence";
-import {
-  LITELLM_IMAGE,
-  POSTGRES_IMAGE,
-  createTestStack,
-  dbQuery,
-  describeE2E,
-  type TestStack,
-} from "./harness";
+import { LITELLM_IMAGE, POSTGRES_IMAGE, createTestStack, dbQuery, type TestStack } from "./harness";
+import { describeE2E } from "./suite";
 
 const THIRTY: ContentCounts = { credentials: 6, models: 12, keys: 12 };
 const TOTAL = THIRTY.credentials + THIRTY.models + THIRTY.keys;

@@ -19,7 +19,6 @@ import {
   recreateByHand,
   dbQuery,
   deployedFixture,
-  describeE2E,
   docker,
   freePort,
   generatedPasswords,
@@ -30,6 +29,7 @@ import {
   type DeployedStack,
   type RunResult,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 const CREDENTIAL_SECRET = "sk-doctor-e2e-secret-0042";
 

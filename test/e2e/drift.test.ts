@@ -13,13 +13,13 @@ import {
   POSTGRES_IMAGE,
   adminApi,
   deployedFixture,
-  describeE2E,
   docker,
   freePort,
   inspect,
   type DeployedStack,
   type RunResult,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 const CREDENTIAL_SECRET = "sk-drift-credential-0042";
 

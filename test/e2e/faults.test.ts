@@ -9,14 +9,8 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { FAULT_KINDS, FIFTY_OBJECTS, convergeSeed } from "../faults/convergence";
 import { startFaultProxy, type FaultProxy } from "../faults/proxy";
-import {
-  LITELLM_IMAGE,
-  POSTGRES_IMAGE,
-  chat,
-  createTestStack,
-  describeE2E,
-  type TestStack,
-} from "./harness";
+import { LITELLM_IMAGE, POSTGRES_IMAGE, chat, createTestStack, type TestStack } from "./harness";
+import { describeE2E } from "./suite";
 
 describeE2E("fault convergence on the real gateway", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
   let t: TestStack;

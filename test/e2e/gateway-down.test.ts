@@ -11,12 +11,12 @@ import {
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
   deployTestStack,
-  describeE2E,
   inspect,
   type ConfigEntry,
   type DeployedStack,
   type RunResult,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 const CREDENTIAL_SECRET = "sk-gateway-down-secret-0007";
 

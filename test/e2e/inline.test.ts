@@ -14,10 +14,10 @@ import {
   POSTGRES_IMAGE,
   ROOT,
   TEST_PASSPHRASE,
-  describeE2E,
   uniqueSuffix,
   useToolchainEnv,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 const MASTER_KEY = "sk-inline-test-master-key-0123456789";
 const dirs: string[] = [];

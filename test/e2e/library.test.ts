@@ -17,10 +17,10 @@ import {
   adminApi,
   chat,
   createTestStack,
-  describeE2E,
   freePort,
   inspect,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 /** The fixture copied to a temporary consumer project with litellm-stack "installed". */
 function consumerProject(): string {

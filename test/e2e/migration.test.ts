@@ -20,12 +20,12 @@ import {
   adminApi,
   chat,
   deployTestStack,
-  describeE2E,
   docker,
   inspect,
   uniqueSuffix,
   type DeployedStack,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 /**
  * The version upgraded from: the other LiteLLM version with pins in images/litellm/versions/

@@ -10,12 +10,12 @@ import {
   POSTGRES_IMAGE,
   createTestStack,
   deployedFixture,
-  describeE2E,
   generatedPasswords,
   inspect,
   run,
   type DeployedStack,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 /** A stack on the default images (no imageSource, no image keys): the fixture's up switches it. */
 const test = base.extend<{ offline: DeployedStack }>({

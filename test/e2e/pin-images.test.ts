@@ -20,13 +20,13 @@ import {
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
   createTestStack,
-  describeE2E,
   docker,
   freePort,
   type RunResult,
   type TestStack,
   type TestStackOptions,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 /** The stack's image keys as its config holds them (undefined: not set, or Pulumi.yaml's ""). */
 async function imageConfig(

@@ -11,9 +11,9 @@ import {
   adminApi,
   chat,
   deployTestStack,
-  describeE2E,
   type ConfigEntry,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 const contents = (cred: string, model: string, key: string): Record<string, ConfigEntry> => ({
   "credentials[0].name": cred,

@@ -15,9 +15,9 @@ import {
   adminApi,
   chat,
   deployTestStack,
-  describeE2E,
   type DeployedStack,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 /** The declared credential as the gateway reads it back (masked values), with `key`. */
 async function credential(t: DeployedStack, key: string): Promise<unknown> {

@@ -16,11 +16,11 @@ import {
   adminApi,
   chat,
   createTestStack,
-  describeE2E,
   inspect,
   run,
   type TestStack,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 /** Every container and network carrying the stack's label. */
 async function labelled(t: TestStack): Promise<string[]> {

@@ -9,11 +9,11 @@ import {
   POSTGRES_IMAGE,
   ROOT,
   createTestStack,
-  describeE2E,
   inspect,
   uniqueSuffix,
   type TestStack,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 const project = path.join(ROOT, "test/fixtures/smoke");
 

@@ -14,7 +14,6 @@ import {
   createTestStack,
   deployTestStack,
   deployedFixture,
-  describeE2E,
   docker,
   generatedPasswords,
   health,
@@ -22,6 +21,7 @@ import {
   run,
   type DeployedStack,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 type Json = Record<string, unknown>;
 

@@ -5,7 +5,8 @@
  * with refresh in a row find nothing to change.
  */
 import { expect, test } from "vitest";
-import { LITELLM_IMAGE, POSTGRES_IMAGE, deployTestStack, describeE2E } from "./harness";
+import { LITELLM_IMAGE, POSTGRES_IMAGE, deployTestStack } from "./harness";
+import { describeE2E } from "./suite";
 
 describeE2E("steady state after up (no perpetual diffs)", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
   test("three preview --refresh in a row change nothing after an up with every kind of setting", async () => {

@@ -19,9 +19,9 @@ import {
   changes,
   chat,
   createTestStack,
-  describeE2E,
   inspect,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 /**
  * The previous release: a git tag kept in the repository, and the commit it names. A clone made

@@ -15,13 +15,13 @@ import {
   POSTGRES_IMAGE,
   adminApi,
   deployTestStack,
-  describeE2E,
   docker,
   generatedPasswords,
   inspect,
   until,
   type DeployedStack,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 /** CPU ticks (utime + stime) of each child process of the gateway's main process. */
 async function workerTicks(container: string): Promise<Map<string, number>> {
