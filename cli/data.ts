@@ -114,6 +114,40 @@ export function unprotectAll(stack: Stack): Promise<void> {
 }
 
 /**
+ * `pulumi state unprotect <urn>` for each resource of the state whose URN ends with `urnSuffix`
+ * (or that `match` accepts); returns the URNs it unprotected (none when nothing matched).
+ */
+export async function unprotectResource(
+  stack: Stack,
+  match: string | ((urn: string, type: string) => boolean),
+): Promise<string[]> {
+  const accept =
+    typeof match === "string" ? (urn: string): boolean => urn.endsWith(match) : match;
+  const resources =
+    ((await stack.exportStack()).deployment as
+      | { resources?: { urn: string; type: string; protect?: boolean }[] }
+      | undefined)?.resources ?? [];
+  const urns = resources
+    .filter((r) => r.protect === true && accept(r.urn, r.type))
+    .map((r) => r.urn);
+  const ws = stack.workspace as LocalWorkspace;
+  for (const urn of urns) {
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        pulumiExecutable(stack),
+        ["state", "unprotect", urn, "--yes", "--non-interactive", "--stack", stack.name],
+        { cwd: ws.workDir, env: { ...process.env, ...ws.envVars } },
+        (error, _stdout, stderr) =>
+          error === null
+            ? resolve()
+            : reject(new CliError(`pulumi state unprotect ${urn} failed: ${stderr.trim()}`)),
+      );
+    });
+  }
+  return urns;
+}
+
+/**
  * Carries out `plan` before the gateway's resources are deleted: saves the secrets of a kept
  * volume into the stack's config, says which volume goes, and unprotects the state (the salt
  * key is protected against replacement; removing the whole gateway is deliberate).
