@@ -121,12 +121,12 @@ export async function unprotectResource(
   stack: Stack,
   match: string | ((urn: string, type: string) => boolean),
 ): Promise<string[]> {
-  const accept =
-    typeof match === "string" ? (urn: string): boolean => urn.endsWith(match) : match;
+  const accept = typeof match === "string" ? (urn: string): boolean => urn.endsWith(match) : match;
   const resources =
-    ((await stack.exportStack()).deployment as
-      | { resources?: { urn: string; type: string; protect?: boolean }[] }
-      | undefined)?.resources ?? [];
+    (
+      (await stack.exportStack()).deployment as
+        { resources?: { urn: string; type: string; protect?: boolean }[] } | undefined
+    )?.resources ?? [];
   const urns = resources
     .filter((r) => r.protect === true && accept(r.urn, r.type))
     .map((r) => r.urn);

@@ -117,11 +117,15 @@ and database password are saved into the stack's config), so switching back reus
     if (config.saltKey !== undefined && config.allowSaltKeyChange) {
       // A configured salt key replaces the generated one: the protected RandomPassword (kept
       // against accidental replacement) is deleted on purpose, so its protection goes first.
-      const urns = await unprotectResource(stack, (urn, type) =>
-        type === "random:index/randomPassword:RandomPassword" && urn.endsWith("-salt-key"),
+      const urns = await unprotectResource(
+        stack,
+        (urn, type) =>
+          type === "random:index/randomPassword:RandomPassword" && urn.endsWith("-salt-key"),
       );
       if (urns.length > 0) {
-        log("saltKey is configured with allowSaltKeyChange=true: unprotecting the generated salt key so that it can be replaced");
+        log(
+          "saltKey is configured with allowSaltKeyChange=true: unprotecting the generated salt key so that it can be replaced",
+        );
       }
     }
     if (flags["no-refresh"] !== true) {
