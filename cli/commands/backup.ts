@@ -142,7 +142,6 @@ and waits for /health/readiness, also when pg_restore failed. docs/backup.md.`,
     } finally {
       const started = await docker(["start", gw.gateway.id]);
       if (started.code !== 0) {
-        // eslint-disable-next-line no-unsafe-finally
         throw new CliError(`docker start ${gw.gateway.name} failed: ${started.stderr.trim()}`);
       }
       log(`started ${gw.gateway.name}; waiting for /health/readiness`);
