@@ -97,13 +97,13 @@ export async function planGatewayRemoval(stack: Stack, action: string): Promise<
   return plan;
 }
 
-/** `pulumi state unprotect --all` (the Automation API has no call for it; nothing is parsed). */
-export function unprotectAll(stack: Stack): Promise<void> {
+/** `pulumi state unprotect <args>` (the Automation API has no call for it; nothing is parsed). */
+function stateUnprotect(stack: Stack, args: readonly string[]): Promise<void> {
   const ws = stack.workspace as LocalWorkspace;
   return new Promise((resolve, reject) => {
     execFile(
       pulumiExecutable(stack),
-      ["state", "unprotect", "--all", "--yes", "--non-interactive", "--stack", stack.name],
+      ["state", "unprotect", ...args, "--yes", "--non-interactive", "--stack", stack.name],
       { cwd: ws.workDir, env: { ...process.env, ...ws.envVars } },
       (error, _stdout, stderr) =>
         error === null
@@ -111,6 +111,32 @@ export function unprotectAll(stack: Stack): Promise<void> {
           : reject(new CliError(`pulumi state unprotect failed: ${stderr.trim()}`)),
     );
   });
+}
+
+/** `pulumi state unprotect --all`. */
+export const unprotectAll = (stack: Stack): Promise<void> => stateUnprotect(stack, ["--all"]);
+
+/**
+ * `pulumi state unprotect <urn>` for each protected resource whose URN ends with `match`
+ * (or that `match` accepts); returns the URNs it unprotected (none when nothing matched).
+ */
+export async function unprotectResource(
+  stack: Stack,
+  match: string | ((urn: string, type: string) => boolean),
+): Promise<string[]> {
+  const accept = typeof match === "string" ? (urn: string): boolean => urn.endsWith(match) : match;
+  const resources =
+    (
+      (await stack.exportStack()).deployment as
+        { resources?: { urn: string; type: string; protect?: boolean }[] } | undefined
+    )?.resources ?? [];
+  const urns = resources
+    .filter((r) => r.protect === true && accept(r.urn, r.type))
+    .map((r) => r.urn);
+  for (const urn of urns) {
+    await stateUnprotect(stack, [urn]);
+  }
+  return urns;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { CommandError } from "@pulumi/pulumi/automation";
 import { helpText, parseFlags, type Command } from "./command";
+import { backup, restore } from "./commands/backup";
 import { doctor } from "./commands/doctor";
 import { down } from "./commands/down";
 import { drift } from "./commands/drift";
@@ -27,6 +28,8 @@ export const COMMANDS: readonly Command[] = [
   stop,
   start,
   pinImages,
+  backup,
+  restore,
 ];
 
 function usage(): string {

@@ -7,6 +7,7 @@ import {
   planGatewayRemoval,
   prepareGatewayRemoval,
   switchesToDirect,
+  unprotectResource,
   type DataPlan,
 } from "../data";
 import { checkedConfig } from "../config-check";
@@ -113,6 +114,20 @@ and database password are saved into the stack's config), so switching back reus
     // An update killed half-way left a lock and pending creates: cleared, so this one converges.
     await recoverInterrupted(stack);
     const switched = await prepareModeSwitch(stack);
+    if (config.saltKey !== undefined && config.allowSaltKeyChange) {
+      // A configured salt key replaces the generated one: the protected RandomPassword (kept
+      // against accidental replacement) is deleted on purpose, so its protection goes first.
+      const urns = await unprotectResource(
+        stack,
+        (urn, type) =>
+          type === "random:index/randomPassword:RandomPassword" && urn.endsWith("-salt-key"),
+      );
+      if (urns.length > 0) {
+        log(
+          "saltKey is configured with allowSaltKeyChange=true: unprotecting the generated salt key so that it can be replaced",
+        );
+      }
+    }
     if (flags["no-refresh"] !== true) {
       await removeOutOfBand(stack);
       // The refresh reads the gateway's contents: a stopped gateway could not answer it.

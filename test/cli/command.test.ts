@@ -92,6 +92,8 @@ describe("help", () => {
       "stop",
       "start",
       "pin-images",
+      "backup",
+      "restore",
     ]);
     for (const c of COMMANDS) {
       expect(c.summary.length, c.name).toBeGreaterThan(20);
