@@ -16,9 +16,9 @@ import {
   chat,
   dbQuery,
   deployTestStack,
-  describeE2E,
   type DeployedStack,
 } from "./harness";
+import { describeE2E } from "./suite";
 
 const CRED_KEY = "sk-backup-cred-0123456789abcdef";
 
