@@ -3,7 +3,7 @@
  * (`litellm-stack.stack`, `litellm-stack.role`), the gateway's salt key read from its env
  * (never printed), its LiteLLM version from its image tag (as the doctor's version check reads it).
  */
-import { docker, stackContainers, type StackContainer } from "../cli/docker";
+import { containersOf, docker, type StackContainer } from "../cli/docker";
 import { CliError } from "../cli/report";
 import { formatVersion, imageVersion, parseVersion } from "../version-policy/policy";
 
@@ -26,14 +26,7 @@ interface Inspected {
 
 /** The stack's db and gateway containers with the gateway's salt key and version. */
 export async function stackGateway(stack: string): Promise<StackGateway> {
-  const containers = await stackContainers(stack);
-  const db = containers.find((c) => c.role === "db");
-  const gateway = containers.find((c) => c.role === "gateway");
-  if (db === undefined || gateway === undefined) {
-    throw new CliError(
-      `stack '${stack}' has no ${db === undefined ? "database" : "gateway"} container on this Docker engine (label litellm-stack.stack=${stack}). Fix: npm run up -- --stack ${stack}`,
-    );
-  }
+  const { db, gateway } = await containersOf(stack);
   const inspected = await docker(["container", "inspect", gateway.id]);
   if (inspected.code !== 0) {
     throw new CliError(

@@ -4,6 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import type { Role } from "../components/naming";
+import { CliError } from "./report";
 
 /** The result of one `docker` command. */
 export interface DockerResult {
@@ -123,4 +124,19 @@ export async function waitHealthy(
 export async function logTail(id: string, lines: number): Promise<string> {
   const result = await docker(["logs", "--tail", String(lines), id]);
   return `${result.stdout}${result.stderr}`;
+}
+
+/** The stack's database and gateway containers; an error naming the fix when there are none. */
+export async function containersOf(
+  stack: string,
+): Promise<{ db: StackContainer; gateway: StackContainer }> {
+  const containers = await stackContainers(stack);
+  const db = containers.find((c) => c.role === "db");
+  const gateway = containers.find((c) => c.role === "gateway");
+  if (db === undefined || gateway === undefined) {
+    throw new CliError(
+      `stack '${stack}' has no ${db === undefined ? "database" : "gateway"} container on this Docker engine (label litellm-stack.stack=${stack}). Fix: npm run up -- --stack ${stack}`,
+    );
+  }
+  return { db, gateway };
 }

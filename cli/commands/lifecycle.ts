@@ -1,25 +1,10 @@
 /** `npm run stop` / `npm run start`: the stack's containers, without Pulumi or its state. */
 import type { Command } from "../command";
-import { docker, stackContainers, waitHealthy, type StackContainer } from "../docker";
+import { containersOf, docker, stackContainers, waitHealthy } from "../docker";
 import { CliError, EXIT, log } from "../report";
 
 /** Seconds to wait for the database to be healthy after a start. */
 const DB_START_TIMEOUT = 180;
-
-/** The stack's database and gateway containers; an error naming the fix when there are none. */
-async function containersOf(
-  stack: string,
-): Promise<{ db: StackContainer; gateway: StackContainer }> {
-  const containers = await stackContainers(stack);
-  const db = containers.find((c) => c.role === "db");
-  const gateway = containers.find((c) => c.role === "gateway");
-  if (db === undefined || gateway === undefined) {
-    throw new CliError(
-      `stack '${stack}' has no ${db === undefined ? "database" : "gateway"} container on this Docker engine (label litellm-stack.stack=${stack}). Fix: npm run up -- --stack ${stack}`,
-    );
-  }
-  return { db, gateway };
-}
 
 async function dockerOk(args: string[]): Promise<void> {
   const result = await docker(args);
