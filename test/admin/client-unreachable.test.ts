@@ -194,6 +194,18 @@ describe("a refresh's read when the gateway answers without its database", () =>
       500,
       { detail: "httpx.ConnectError: [Errno 111] Connection refused" },
     ],
+    [
+      "500 Prisma P1001 Can't reach database server (as a CI run's drift check got it)",
+      500,
+      {
+        error: {
+          message:
+            "Can't reach database server at `litellm-db`:`5432`\n\nPlease make sure your database server is running at `litellm-db`:`5432`.",
+          type: "internal_server_error",
+          code: "500",
+        },
+      },
+    ],
   ])("%s: leaves the state as recorded", async (_what, status, body) => {
     const attempts = tuning.maxAttempts;
     configureAdminTuning({ maxAttempts: 1 });

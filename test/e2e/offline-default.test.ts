@@ -65,7 +65,9 @@ describeE2E(
       expect(original.length).toBeGreaterThan(10);
       // A password the kept data directory does not know: LiteLLM cannot migrate.
       const wrong = "not-the-volume-password-0123";
-      await offline.setConfig({ gatewayWaitTimeout: "30", databasePassword: { secret: wrong } });
+      // A cap, not a wait: the migration exits as soon as Postgres refuses it. Under a loaded CI run
+      // preparing its Prisma toolchain alone took over 30 s, so the cap is well above that.
+      await offline.setConfig({ gatewayWaitTimeout: "180", databasePassword: { secret: wrong } });
       try {
         const failed = await offline.cli("up");
         const out = failed.stdout + failed.stderr;

@@ -85,8 +85,9 @@ async function withConnections<P extends AdminConnection, R>(
 /**
  * Whether a read failed because the gateway cannot serve its contents at all: it does not answer
  * (stopped, removed: connection refused, reset or timed out), or its database is unreachable
- * (LiteLLM 1.108.14 answers 503 `no_db_connection`, or 500 "All connection attempts failed" or
- * an httpx.ConnectError, while Postgres is down or off its network).
+ * (LiteLLM 1.108.14 answers 503 `no_db_connection`, or 500 "All connection attempts failed", an
+ * httpx.ConnectError or Prisma's P1001 "Can't reach database server", while Postgres is down or
+ * off its network; which one depends on how far the proxy got when the database went away).
  */
 function cannotServeContents(err: unknown): boolean {
   if (!(err instanceof LiteLlmApiError)) {
@@ -99,7 +100,7 @@ function cannotServeContents(err: unknown): boolean {
   return (
     err.status === 503 ||
     (err.status === 500 &&
-      /connection attempts failed|no_db_connection|ConnectError/i.test(
+      /connection attempts failed|no_db_connection|ConnectError|Can't reach database server/i.test(
         `${err.bodyExcerpt} ${JSON.stringify(err.body ?? "")}`,
       ))
   );
