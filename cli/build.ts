@@ -1,30 +1,107 @@
 /**
  * The compiled components (`dist/`, `npm run build`): the dynamic providers load their
  * implementation from there by package name, so every Pulumi operation that reaches a provider
- * (preview, up, refresh, destroy) first brings it up to date. Incremental: about a second when
- * nothing changed.
+ * (preview, up, refresh, destroy) first brings it up to date. When no input of the build is newer
+ * than tsc's last build info the compiler is not even started (it cost about 3 s of CPU per
+ * command for nothing); otherwise incremental tsc, about a second when little changed.
  */
 import { execFile } from "node:child_process";
+import { readFileSync, readdirSync, statSync, utimesSync } from "node:fs";
 import * as path from "node:path";
 import { CliError } from "./report";
 import { ROOT } from "./workspace";
+
+/** The build's project file; its `include` entries are the inputs checked for changes. */
+const BUILD_PROJECT = "tsconfig.build.json";
+
+/** Inputs of the build besides the included sources: the compiler settings and dependencies. */
+const BUILD_SETTINGS = [BUILD_PROJECT, "tsconfig.json", "package-lock.json"];
+
+/** The newest modification time (ms) under `p` (a file or a directory, recursively); 0 if absent. */
+function newestMtime(p: string): number {
+  let stat;
+  try {
+    stat = statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) {
+    return stat.mtimeMs;
+  }
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(p)) {
+    newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  }
+  return newest;
+}
+
+/** The build project's inputs and tsc's build info file, or undefined when it cannot be read. */
+function buildFiles(root: string): { inputs: string[]; info: string } | undefined {
+  let project: { include?: unknown; compilerOptions?: { tsBuildInfoFile?: unknown } };
+  try {
+    project = JSON.parse(readFileSync(path.join(root, BUILD_PROJECT), "utf8")) as typeof project;
+  } catch {
+    return undefined;
+  }
+  const info = project.compilerOptions?.tsBuildInfoFile;
+  const include = project.include;
+  if (
+    typeof info !== "string" ||
+    !Array.isArray(include) ||
+    include.some((i) => typeof i !== "string")
+  ) {
+    return undefined;
+  }
+  const inputs = new Set<string>(BUILD_SETTINGS);
+  for (const entry of include as string[]) {
+    inputs.add(entry.split("/")[0] ?? entry);
+  }
+  return { inputs: [...inputs].map((i) => path.join(root, i)), info: path.join(root, info) };
+}
+
+/**
+ * Whether the build in `root` is current: tsc's build info exists and no input (the first path
+ * segment of each `include` entry of the build project, a directory or a file, and the settings
+ * files) was modified after it. Any doubt (an unreadable project, a missing build info) says no.
+ */
+export function buildIsCurrent(root: string): boolean {
+  const files = buildFiles(root);
+  const built = files === undefined ? 0 : newestMtime(files.info);
+  return built !== 0 && files !== undefined && files.inputs.every((i) => newestMtime(i) <= built);
+}
+
+/**
+ * Marks the build in `root` current as of `started` (when tsc began reading its inputs): tsc
+ * leaves its build info as it was when only modification times changed (a checkout, a touch).
+ */
+function markBuilt(root: string, started: Date): void {
+  const files = buildFiles(root);
+  if (files !== undefined && newestMtime(files.info) !== 0) {
+    utimesSync(files.info, started, started);
+  }
+}
 
 let built: Promise<void> | undefined;
 
 /** Runs `tsc -p tsconfig.build.json` once per process; an error carries tsc's output. */
 export function ensureBuilt(): Promise<void> {
   built ??= new Promise((resolve, reject) => {
+    if (buildIsCurrent(ROOT)) {
+      resolve();
+      return;
+    }
+    const started = new Date();
     execFile(
       process.execPath,
       [
         require.resolve("typescript/bin/tsc", { paths: [ROOT] }),
         "-p",
-        path.join(ROOT, "tsconfig.build.json"),
+        path.join(ROOT, BUILD_PROJECT),
       ],
       { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) =>
         error === null
-          ? resolve()
+          ? (markBuilt(ROOT, started), resolve())
           : reject(
               new CliError(
                 `building the components failed (npm run build):\n${`${stdout}${stderr}`.trim()}`,
