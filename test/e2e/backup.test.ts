@@ -3,12 +3,14 @@
  * (a credential, a mock alias, a config key and a hand-made key) is refused by a fresh target with
  * its own salt, before the target's database is touched; with the source's salt key configured
  * (allowSaltKeyChange) the target's up passes and the restore brings every key, the alias and the
- * credential back (doctor's salt-key check passes).
+ * credential back (doctor's salt-key check passes). Then, on the restored target: a backup taken
+ * from a newer LiteLLM is refused before anything is touched, and a dump pg_restore cannot read
+ * fails, changes no row, and leaves the gateway started and ready.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { expect, test } from "vitest";
-import { parseHeader } from "../../backup/format";
+import { parseHeader, serializeHeader } from "../../backup/format";
 import {
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
@@ -16,6 +18,8 @@ import {
   chat,
   dbQuery,
   deployTestStack,
+  health,
+  run,
   type DeployedStack,
 } from "./harness";
 import { describeE2E } from "./suite";
@@ -107,6 +111,44 @@ describeE2E("backup and restore", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
       expect(JSON.stringify(listed.body)).toContain("backup-chat");
       const doctor = await target.cli("doctor");
       expect(doctor.stdout).toMatch(/^PASS salt-key/m);
+
+      // A backup from a newer LiteLLM than the target runs: refused, the gateway not even stopped.
+      const dump = readFileSync(file).subarray(parseHeader(file, readFileSync(file)).offset);
+      const newer = path.join(source.dir, "newer.litellm-backup");
+      writeFileSync(
+        newer,
+        Buffer.concat([serializeHeader({ ...header, litellmVersion: "9.0.0" }), dump]),
+      );
+      const startedAt = () =>
+        dbQuery(target!.names.db, "SELECT pg_postmaster_start_time()").then(String);
+      const gatewayStarted = async () =>
+        (await run("docker", ["inspect", "-f", "{{.State.StartedAt}}", target!.names.gateway]))
+          .stdout;
+      const gatewayBefore = await gatewayStarted();
+      const tooOld = await target.cli("restore", ["--from", newer]);
+      expect(tooOld.code, tooOld.stdout + tooOld.stderr).toBe(1);
+      expect(tooOld.stderr).toContain("was taken from LiteLLM 9.0.0");
+      expect(tooOld.stderr).toContain("Nothing was changed");
+      expect(await gatewayStarted()).toBe(gatewayBefore);
+
+      // A dump pg_restore cannot read: it fails in its single transaction, no row changes, and the
+      // gateway it stopped is started again and ready.
+      const broken = path.join(source.dir, "broken.litellm-backup");
+      writeFileSync(broken, Buffer.concat([serializeHeader(header), dump.subarray(0, 4096)]));
+      const rowsBefore = await counts(target);
+      const dbBefore = await startedAt();
+      const failed = await target.cli("restore", ["--from", broken]);
+      expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+      expect(failed.stderr).toMatch(/pg_restore/);
+      expect(failed.stdout + failed.stderr).toContain("waiting for /health/readiness");
+      expect(await counts(target)).toBe(rowsBefore);
+      expect(await startedAt()).toBe(dbBefore);
+      expect(await gatewayStarted()).not.toBe(gatewayBefore);
+      expect(await health(target.names.gateway)).toBe("healthy");
+      expect(await chat(target.baseUrl, handKey, "backup-chat")).toEqual({
+        status: 200,
+        text: "restored answer",
+      });
     } finally {
       await target?.remove();
       await source.remove();
