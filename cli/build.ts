@@ -6,7 +6,7 @@
  * command for nothing); otherwise incremental tsc, about a second when little changed.
  */
 import { execFile } from "node:child_process";
-import { readFileSync, readdirSync, statSync, utimesSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, utimesSync } from "node:fs";
 import * as path from "node:path";
 import { CliError } from "./report";
 import { ROOT } from "./workspace";
@@ -35,8 +35,14 @@ function newestMtime(p: string): number {
   return newest;
 }
 
+/** The build's inputs (files or directories) and tsc's build info file, as absolute paths. */
+interface BuildFiles {
+  inputs: string[];
+  info: string;
+}
+
 /** The build project's inputs and tsc's build info file, or undefined when it cannot be read. */
-function buildFiles(root: string): { inputs: string[]; info: string } | undefined {
+function buildFiles(root: string): BuildFiles | undefined {
   let project: { include?: unknown; compilerOptions?: { tsBuildInfoFile?: unknown } };
   try {
     project = JSON.parse(readFileSync(path.join(root, BUILD_PROJECT), "utf8")) as typeof project;
@@ -59,24 +65,30 @@ function buildFiles(root: string): { inputs: string[]; info: string } | undefine
   return { inputs: [...inputs].map((i) => path.join(root, i)), info: path.join(root, info) };
 }
 
+/** Whether `files` say the build is current: their build info exists and no input is newer. */
+function isCurrent(files: BuildFiles | undefined): boolean {
+  if (files === undefined) {
+    return false;
+  }
+  const built = newestMtime(files.info);
+  return built !== 0 && files.inputs.every((i) => newestMtime(i) <= built);
+}
+
 /**
  * Whether the build in `root` is current: tsc's build info exists and no input (the first path
  * segment of each `include` entry of the build project, a directory or a file, and the settings
  * files) was modified after it. Any doubt (an unreadable project, a missing build info) says no.
  */
 export function buildIsCurrent(root: string): boolean {
-  const files = buildFiles(root);
-  const built = files === undefined ? 0 : newestMtime(files.info);
-  return built !== 0 && files !== undefined && files.inputs.every((i) => newestMtime(i) <= built);
+  return isCurrent(buildFiles(root));
 }
 
 /**
- * Marks the build in `root` current as of `started` (when tsc began reading its inputs): tsc
- * leaves its build info as it was when only modification times changed (a checkout, a touch).
+ * Marks the build current as of `started` (when tsc began reading its inputs): tsc leaves its
+ * build info as it was when only modification times changed (a checkout, a touch).
  */
-function markBuilt(root: string, started: Date): void {
-  const files = buildFiles(root);
-  if (files !== undefined && newestMtime(files.info) !== 0) {
+function markBuilt(files: BuildFiles | undefined, started: Date): void {
+  if (files !== undefined && existsSync(files.info)) {
     utimesSync(files.info, started, started);
   }
 }
@@ -86,7 +98,9 @@ let built: Promise<void> | undefined;
 /** Runs `tsc -p tsconfig.build.json` once per process; an error carries tsc's output. */
 export function ensureBuilt(): Promise<void> {
   built ??= new Promise((resolve, reject) => {
-    if (buildIsCurrent(ROOT)) {
+    // The build project is read once: for the check now and to mark the build current after tsc.
+    const files = buildFiles(ROOT);
+    if (isCurrent(files)) {
       resolve();
       return;
     }
@@ -101,7 +115,7 @@ export function ensureBuilt(): Promise<void> {
       { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) =>
         error === null
-          ? (markBuilt(ROOT, started), resolve())
+          ? (markBuilt(files, started), resolve())
           : reject(
               new CliError(
                 `building the components failed (npm run build):\n${`${stdout}${stderr}`.trim()}`,
