@@ -19,7 +19,7 @@ import {
   dbQuery,
   deployTestStack,
   health,
-  run,
+  inspect,
   type DeployedStack,
 } from "./harness";
 import { describeE2E } from "./suite";
@@ -66,7 +66,8 @@ describeE2E("backup and restore", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
       for (const secret of [salt, master, configKey as string, handKey, CRED_KEY]) {
         expect(printed.includes(secret), "a secret in the output of backup").toBe(false);
       }
-      const { header } = parseHeader(file, readFileSync(file));
+      const bytes = readFileSync(file);
+      const { header, offset } = parseHeader(file, bytes);
       const [tokens, models, creds] = (await counts(source)).split(",").map(Number);
       expect(header.counts).toEqual({
         LiteLLM_VerificationToken: tokens,
@@ -76,7 +77,7 @@ describeE2E("backup and restore", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
       expect(header.counts.LiteLLM_ProxyModelTable).toBeGreaterThanOrEqual(1);
       expect(header.counts.LiteLLM_CredentialsTable).toBe(1);
       expect(header.stack).toBe(source.name);
-      expect(readFileSync(file).includes(salt)).toBe(false);
+      expect(bytes.includes(salt)).toBe(false);
       const again = await source.cli("backup", ["--out", file]);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain("never overwrites");
@@ -113,17 +114,16 @@ describeE2E("backup and restore", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
       expect(doctor.stdout).toMatch(/^PASS salt-key/m);
 
       // A backup from a newer LiteLLM than the target runs: refused, the gateway not even stopped.
-      const dump = readFileSync(file).subarray(parseHeader(file, readFileSync(file)).offset);
+      const dump = bytes.subarray(offset);
       const newer = path.join(source.dir, "newer.litellm-backup");
       writeFileSync(
         newer,
         Buffer.concat([serializeHeader({ ...header, litellmVersion: "9.0.0" }), dump]),
       );
-      const startedAt = () =>
-        dbQuery(target!.names.db, "SELECT pg_postmaster_start_time()").then(String);
+      const names = target.names;
+      const dbStartedAt = () => dbQuery(names.db, "SELECT pg_postmaster_start_time()").then(String);
       const gatewayStarted = async () =>
-        (await run("docker", ["inspect", "-f", "{{.State.StartedAt}}", target!.names.gateway]))
-          .stdout;
+        ((await inspect("container", names.gateway))?.["State"] as { StartedAt: string }).StartedAt;
       const gatewayBefore = await gatewayStarted();
       const tooOld = await target.cli("restore", ["--from", newer]);
       expect(tooOld.code, tooOld.stdout + tooOld.stderr).toBe(1);
@@ -136,13 +136,13 @@ describeE2E("backup and restore", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
       const broken = path.join(source.dir, "broken.litellm-backup");
       writeFileSync(broken, Buffer.concat([serializeHeader(header), dump.subarray(0, 4096)]));
       const rowsBefore = await counts(target);
-      const dbBefore = await startedAt();
+      const dbBefore = await dbStartedAt();
       const failed = await target.cli("restore", ["--from", broken]);
       expect(failed.code, failed.stdout + failed.stderr).toBe(1);
       expect(failed.stderr).toMatch(/pg_restore/);
       expect(failed.stdout + failed.stderr).toContain("waiting for /health/readiness");
       expect(await counts(target)).toBe(rowsBefore);
-      expect(await startedAt()).toBe(dbBefore);
+      expect(await dbStartedAt()).toBe(dbBefore);
       expect(await gatewayStarted()).not.toBe(gatewayBefore);
       expect(await health(target.names.gateway)).toBe("healthy");
       expect(await chat(target.baseUrl, handKey, "backup-chat")).toEqual({
