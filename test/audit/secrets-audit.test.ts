@@ -31,7 +31,7 @@ describe("secrets audit", () => {
       { label: "b", value: MASTER },
     ];
     expect(findSecrets(secrets, [{ place: "t", text: `ab ${MASTER}` }])).toEqual([
-      { secret: "a", place: "t" },
+      { secret: "a / b", place: "t" },
     ]);
   });
 

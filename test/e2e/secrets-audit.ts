@@ -25,16 +25,22 @@ export interface AuditHit {
   place: string;
 }
 
-/** The secrets long enough to be meaningful (secretForms returns [] for the others), deduplicated by value. */
+/**
+ * The secrets long enough to be meaningful (secretForms returns [] for the others), one per value:
+ * a value known under several labels gets them all, joined by " / ".
+ */
 export function meaningfulSecrets(secrets: readonly AuditSecret[]): AuditSecret[] {
-  const seen = new Set<string>();
-  return secrets.filter((s) => {
-    if (secretForms(s.value).length === 0 || seen.has(s.value)) {
-      return false;
+  const byValue = new Map<string, string[]>();
+  for (const s of secrets) {
+    if (secretForms(s.value).length > 0) {
+      const labels = byValue.get(s.value) ?? [];
+      if (!labels.includes(s.label)) {
+        labels.push(s.label);
+      }
+      byValue.set(s.value, labels);
     }
-    seen.add(s.value);
-    return true;
-  });
+  }
+  return [...byValue].map(([value, labels]) => ({ label: labels.join(" / "), value }));
 }
 
 /**
