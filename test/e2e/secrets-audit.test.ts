@@ -71,7 +71,9 @@ describeE2E("the secrets audit", [POSTGRES_IMAGE, LITELLM_IMAGE], () => {
       const master = await t.output<string>("LITELLM_MASTER_KEY");
       expect(master.length).toBeGreaterThan(8);
       const leak = t.audit([{ place: "fake transcript", text: `key: ${master}` }]);
-      await expect(leak).rejects.toThrow(/secret output LITELLM_MASTER_KEY[^\n]* found in fake transcript/);
+      await expect(leak).rejects.toThrow(
+        /secret output LITELLM_MASTER_KEY[^\n]* found in fake transcript/,
+      );
       await expect(leak).rejects.not.toThrow(master);
     } finally {
       await t.remove();
