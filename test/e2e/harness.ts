@@ -17,8 +17,16 @@ import { DB_NAME, DB_USER } from "../../components/database";
 import { stackNames, type StackNames } from "../../components/naming";
 import { ensureBuilt } from "../../cli/build";
 import { unprotectAll } from "../../cli/data";
-import { openStack } from "../../cli/workspace";
+import { openStack, pulumiExecutable } from "../../cli/workspace";
 import { freePort } from "../support/net";
+import {
+  auditSecrets,
+  serializedProviders,
+  stringLeaves,
+  type AuditPlace,
+  type AuditReport,
+  type AuditSecret,
+} from "./secrets-audit";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -153,7 +161,18 @@ export interface TestStack {
   rawState(): string;
   /** Unprotects and destroys every resource (the data volume too, unless it is retained). */
   destroy(): Promise<DestroyResult>;
-  /** Destroys the stack (unprotected), removes it and its temporary directory and sweeps Docker. */
+  /** Records a transcript (e.g. an Automation API run's output) for the secrets audit. */
+  record(place: string, text: string): void;
+  /**
+   * The secrets audit (test/e2e/secrets-audit.ts) of this stack now: every secret it knows, in
+   * every place; throws naming each hit. `extra` places are audited too.
+   */
+  audit(extra?: readonly AuditPlace[]): Promise<AuditReport>;
+  /**
+   * Audits the stack's secrets ({@link TestStack.audit}), then destroys the stack (unprotected),
+   * removes it and its temporary directory and sweeps Docker; throws the audit's failure after
+   * cleaning up.
+   */
   remove(): Promise<void>;
 }
 
@@ -189,12 +208,18 @@ export async function createTestStack(
   const own = (await stack.workspace.projectSettings()).name === PROJECT;
   const port = own && options.port !== false ? await freePort() : 0;
   const qualify = (key: string): string => (own ? `${PROJECT}:${key}` : key);
+  // What the secrets audit looks for and where (TestStack.audit).
+  const configSecrets: AuditSecret[] = [];
+  const transcripts: AuditPlace[] = [];
   // One `pulumi config set-all --path` for all entries (a plain key is a path of one segment).
   const setConfig = async (entries: Record<string, ConfigEntry>): Promise<void> => {
     const config: ConfigMap = {};
     for (const [key, entry] of Object.entries(entries)) {
       config[qualify(key)] =
         typeof entry === "string" ? { value: entry } : { value: entry.secret, secret: true };
+      if (typeof entry !== "string") {
+        configSecrets.push({ label: `config ${key}`, value: entry.secret });
+      }
     }
     if (Object.keys(config).length > 0) {
       await stack.setAllConfig(config, true);
@@ -234,9 +259,20 @@ export async function createTestStack(
     env,
     configDir,
     dir,
-    cli: (verb, args = []) => {
+    cli: async (verb, args = []) => {
       const invocation = cliInvocation(verb, args);
-      return run(invocation.file, invocation.args, { env: invocation.env });
+      const result = await run(invocation.file, invocation.args, { env: invocation.env });
+      const command = `npm run ${[verb, ...args].join(" ")}`;
+      // `env` without --out and `outputs --show-secrets` print secrets by design (the consumer's
+      // env document): their stdout is not audited, their stderr is.
+      const printsSecrets =
+        (verb === "env" && !args.includes("--out")) ||
+        (verb === "outputs" && args.includes("--show-secrets"));
+      if (!printsSecrets) {
+        transcripts.push({ place: `${command} stdout`, text: result.stdout });
+      }
+      transcripts.push({ place: `${command} stderr`, text: result.stderr });
+      return result;
     },
     cliInvocation,
     setConfig,
@@ -246,7 +282,17 @@ export async function createTestStack(
       }
     },
     output: async <T>(output: string) => (await stack.outputs())[output]?.value as T,
-    changes: () => changes(stack),
+    changes: () =>
+      changes(stack, (out, err) => {
+        transcripts.push({ place: "automation preview --refresh stdout", text: out });
+        transcripts.push({ place: "automation preview --refresh stderr", text: err });
+      }),
+    record: (place, text) => {
+      transcripts.push({ place, text });
+    },
+    audit: async function (this: TestStack, extra = []) {
+      return auditStack(this, configSecrets, [...transcripts, ...extra]);
+    },
     rawState: () => {
       const stacks = path.join(stateDir, ".pulumi", "stacks");
       const projectDir = readdirSync(stacks).find((p) =>
@@ -262,21 +308,121 @@ export async function createTestStack(
       return stack.destroy();
     },
     remove: async function (this: TestStack) {
+      let failure: unknown;
+      try {
+        await this.audit();
+      } catch (error) {
+        failure = error;
+      }
       await this.destroy().catch(() => undefined);
       await stack.workspace.removeStack(name, { force: true }).catch(() => undefined);
       await sweepDocker(name);
       rmSync(dir, { recursive: true, force: true });
+      if (failure !== undefined) {
+        throw failure;
+      }
     },
   };
+}
+
+/** Types of the resources whose existence means the stack holds secrets (a deployed gateway). */
+const SECRET_HOLDERS = new Set(["random:index/randomPassword:RandomPassword"]);
+
+/**
+ * The secrets audit of one test stack: config secrets set by the test, secret outputs (each
+ * string leaf), generated passwords and raw virtual keys, looked for in the raw state, `pulumi
+ * stack export` without --show-secrets, each serialized provider, the transcripts and the logs of
+ * the stack's containers. A deployed stack (one with a RandomPassword) with no secret collected
+ * fails: the audit must be able to fail.
+ */
+async function auditStack(
+  t: TestStack,
+  configSecrets: readonly AuditSecret[],
+  transcripts: readonly AuditPlace[],
+): Promise<AuditReport> {
+  let state: string | undefined;
+  try {
+    state = t.rawState();
+  } catch {
+    state = undefined; // never deployed: only the transcripts and config secrets
+  }
+  const secrets: AuditSecret[] = [...configSecrets];
+  let deployed = false;
+  if (state !== undefined) {
+    const resources =
+      (JSON.parse(state) as { checkpoint?: { latest?: { resources?: { type: string }[] } } })
+        .checkpoint?.latest?.resources ?? [];
+    deployed = resources.some((r) => SECRET_HOLDERS.has(r.type));
+    for (const [key, output] of Object.entries(await t.stack.outputs())) {
+      if (output.secret) {
+        secrets.push(...stringLeaves(`output ${key}`, output.value));
+      }
+    }
+    for (const [resource, value] of await generatedPasswords(t.stack)) {
+      secrets.push({ label: `RandomPassword ${resource}`, value });
+    }
+    secrets.push(...(await rawVirtualKeys(t.stack)));
+  }
+  const places: AuditPlace[] = [...transcripts];
+  if (state !== undefined) {
+    places.push({ place: "raw state file", text: state }, ...serializedProviders(state));
+    const exported = await run(
+      pulumiExecutable(t.stack),
+      ["stack", "export", "--stack", t.name, "--non-interactive"],
+      { cwd: t.stack.workspace.workDir, env: { ...process.env, ...t.env } },
+    );
+    if (exported.code !== 0) {
+      throw new Error(`secrets audit of ${t.name}: pulumi stack export failed: ${exported.stderr}`);
+    }
+    places.push({ place: "pulumi stack export", text: exported.stdout });
+  }
+  const containers = (
+    await run("docker", ["ps", "-aq", "--filter", `label=litellm-stack.stack=${t.name}`])
+  ).stdout
+    .split("\n")
+    .filter((id) => id !== "");
+  for (const id of containers) {
+    const logs = await run("docker", ["logs", id]);
+    const name = (await run("docker", ["inspect", "-f", "{{.Name}}", id])).stdout.trim();
+    places.push({
+      place: `docker logs ${name.replace(/^\//, "")}`,
+      text: logs.stdout + logs.stderr,
+    });
+  }
+  return auditSecrets(secrets, places, { requireSecrets: deployed, subject: t.name });
+}
+
+/** The raw keys of the stack's virtual keys (the `key` output of each key resource), decrypted. */
+async function rawVirtualKeys(stack: Stack): Promise<AuditSecret[]> {
+  const deployment = (await stack.exportStack()).deployment as {
+    resources?: { urn: string; type: string; outputs?: Record<string, unknown> }[];
+  };
+  const keys: AuditSecret[] = [];
+  for (const r of deployment.resources ?? []) {
+    const raw = r.outputs?.["key"];
+    const key =
+      typeof raw === "string"
+        ? raw
+        : raw !== null && typeof raw === "object" && "plaintext" in raw
+          ? (JSON.parse(String(raw.plaintext)) as unknown)
+          : undefined;
+    if (r.type.includes("dynamic") && typeof key === "string" && key !== "") {
+      keys.push({ label: `virtual key ${r.urn.slice(r.urn.lastIndexOf("::") + 2)}`, value: key });
+    }
+  }
+  return keys;
 }
 
 /** Steps that change nothing (a refresh that found no drift reads as `same`/`refresh`). */
 const NO_CHANGE = new Set(["same", "read", "refresh"]);
 
 /** The resource steps `preview --refresh` would take, from the engine's events. */
-export async function changes(stack: Stack): Promise<Change[]> {
+export async function changes(
+  stack: Stack,
+  onResult?: (stdout: string, stderr: string) => void,
+): Promise<Change[]> {
   const steps: Change[] = [];
-  await stack.preview({
+  const result = await stack.preview({
     refresh: true,
     onEvent: (event: EngineEvent) => {
       const meta = event.resourcePreEvent?.metadata;
@@ -293,6 +439,7 @@ export async function changes(stack: Stack): Promise<Change[]> {
       }
     },
   });
+  onResult?.(result.stdout, result.stderr);
   return steps;
 }
 
