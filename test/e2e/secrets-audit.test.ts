@@ -6,7 +6,8 @@
  */
 import * as path from "node:path";
 import { expect, test } from "vitest";
-import { LITELLM_IMAGE, POSTGRES_IMAGE, createTestStack, describeE2E } from "./harness";
+import { LITELLM_IMAGE, POSTGRES_IMAGE, createTestStack } from "./harness";
+import { describeE2E } from "./suite";
 
 const CREDENTIAL = "sk-audit-credential-0123456789abcdef";
 
