@@ -15,24 +15,57 @@ setup_step() {
   log "setup: $label done in $(($(date +%s) - t0)) s"
 }
 
-# ensure_setup [images]: npm dependencies, toolchain and Docker engine; with `images`, the local
-# images too.
+# bg_step TAG LABEL CMD...: setup_step in the background, each of its lines prefixed with [TAG];
+# wait_steps waits for every background step and dies naming each one that failed.
+BG_PIDS=()
+BG_TAGS=()
+bg_step() {
+  local tag="$1"
+  shift
+  (
+    set -o pipefail
+    setup_step "$@" 2>&1 | sed -u "s/^/[$tag] /" >&2
+  ) &
+  BG_PIDS+=("$!")
+  BG_TAGS+=("$tag")
+}
+wait_steps() {
+  local i failed=()
+  for i in "${!BG_PIDS[@]}"; do
+    wait "${BG_PIDS[$i]}" || failed+=("${BG_TAGS[$i]}")
+  done
+  BG_PIDS=()
+  BG_TAGS=()
+  ((${#failed[@]} == 0)) || die "setup failed: ${failed[*]} (see the lines tagged so above)"
+}
+
+# all_images: the default images, then every other LiteLLM version with pins
+# (images/litellm/versions/: the upgrade and migration tests start from one).
+all_images() {
+  bash "$ROOT/scripts/images.sh" || return 1
+  local dir
+  for dir in "$ROOT"/images/litellm/versions/*/; do
+    log "local LiteLLM $(basename "$dir") (npm run images litellm@$(basename "$dir"))"
+    bash "$ROOT/scripts/images.sh" "litellm@$(basename "$dir")" || return 1
+  done
+}
+
+# ensure_setup [images]: npm dependencies, Docker engine and toolchain; with `images`, the local
+# images too. The toolchain (Go) and the images (debootstrap, pip, cargo) build at the same time:
+# on a cold machine each waits on downloads and single-threaded links part of the time.
 ensure_setup() {
   if [[ ! -x "$ROOT/node_modules/.bin/node" || ! -d "$ROOT/node_modules/@pulumi/pulumi" ]]; then
     command -v npm >/dev/null 2>&1 || die "npm is missing: install Node.js >= 20 with npm, then rerun"
     setup_step "npm dependencies (npm ci)" bash -c "cd '$ROOT' && npm ci --no-audit --no-fund"
   fi
-  if ! toolchain_ready || ! docker info >/dev/null 2>&1; then
-    setup_step "Pulumi toolchain and Docker engine (npm run toolchain)" bash "$ROOT/scripts/toolchain.sh"
+  docker info >/dev/null 2>&1 || setup_step "Docker engine" bash "$ROOT/scripts/docker-engine.sh"
+  if ! toolchain_ready; then
+    bg_step toolchain "Pulumi toolchain (npm run toolchain)" bash "$ROOT/scripts/toolchain.sh"
   fi
   if [[ "${1:-}" == "images" ]]; then
-    setup_step "local images (npm run images)" bash "$ROOT/scripts/images.sh"
-    # Every other LiteLLM version with pins (images/litellm/versions/): the upgrade test starts from one.
-    local dir
-    for dir in "$ROOT"/images/litellm/versions/*/; do
-      setup_step "local LiteLLM $(basename "$dir") (npm run images litellm@$(basename "$dir"))" bash "$ROOT/scripts/images.sh" "litellm@$(basename "$dir")"
-    done
+    bg_step images "local images (npm run images)" all_images
   fi
+  wait_steps
 }
 
 # ensure_chromium: Debian's chromium for the browser test of the admin UI (no browser download).
@@ -48,3 +81,11 @@ ensure_docker_registry() {
   command -v apt-get >/dev/null 2>&1 || die "docker-registry is missing: install Docker's registry (distribution) and set LITELLM_STACK_DOCKER_REGISTRY to its path"
   setup_step "Debian's docker-registry for the pin-images test (apt-get install docker-registry)" apt_install docker-registry
 }
+
+# Run as a script (npm run setup): everything `npm test` needs, toolchain and images in parallel.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  set -euo pipefail
+  . "$(dirname "$0")/lib.sh"
+  . "$ROOT/scripts/toolchain-env.sh"
+  ensure_setup images
+fi
