@@ -24,6 +24,8 @@ export function gatewayOutputs(config: StackConfig, stack: LiteLlmStack) {
     ...config.server.keyEnv,
     ...keyEnv,
     inferenceBaseUrl: pulumi.interpolate`${baseUrl}/v1`,
+    // What the stack administers the gateway through (drift asks the same URL).
+    adminUrl: config.adminUrl ?? stack.baseUrl,
     virtualKeys: stack.virtualKeys,
     modelAliases: stack.modelNames,
     uiUsername: stack.uiUsername,

@@ -75,31 +75,50 @@ function pathEntries(
 /** The config lists one seed declares; the keys {@link declareSeed} removes first. */
 export const CONTENT_KEYS = ["credentials", "models", "keys"] as const;
 
+/** One seed's admin objects, as the stack config declares them (docs/configuration.md). */
+export interface SeedObjects {
+  credentials: { name: string; provider: string; values: { api_key: string } }[];
+  models: {
+    name: string;
+    target: string;
+    credential?: string;
+    params: { mock_response: string };
+  }[];
+  keys: { alias: string; models: string[]; maxBudget: number }[];
+}
+
+/** One seed's objects (names carry the seed; every model answers with a mock response). */
+export function seedObjects(seed: number, counts: ContentCounts = FIFTY_OBJECTS): SeedObjects {
+  const p = `s${seed}`;
+  return {
+    credentials: Array.from({ length: counts.credentials }, (_, i) => ({
+      name: `${p}-cred-${i}`,
+      provider: "openai",
+      values: { api_key: `sk-fault-${p}-credential-${i}-0123456789` },
+    })),
+    models: Array.from({ length: counts.models }, (_, i) => ({
+      name: `${p}-model-${i}`,
+      target: "openai/gpt-4o-mini",
+      ...(counts.credentials > 0 ? { credential: `${p}-cred-${i % counts.credentials}` } : {}),
+      params: { mock_response: `answer of ${p}-model-${i}` },
+    })),
+    keys: Array.from({ length: counts.keys }, (_, i) => ({
+      alias: `${p}-key-${i}`,
+      models: [`${p}-model-${i % Math.max(1, counts.models)}`],
+      maxBudget: 10 + i,
+    })),
+  };
+}
+
 /**
- * The stack config of one seed's objects (names carry the seed), as `--path` entries: the
+ * The stack config of one seed's objects ({@link seedObjects}), as `--path` entries: the
  * credentials' values are secrets.
  */
 export function seedContents(
   seed: number,
   counts: ContentCounts = FIFTY_OBJECTS,
 ): Record<string, ConfigEntry> {
-  const p = `s${seed}`;
-  const credentials = Array.from({ length: counts.credentials }, (_, i) => ({
-    name: `${p}-cred-${i}`,
-    provider: "openai",
-    values: { api_key: `sk-fault-${p}-credential-${i}-0123456789` },
-  }));
-  const models = Array.from({ length: counts.models }, (_, i) => ({
-    name: `${p}-model-${i}`,
-    target: "openai/gpt-4o-mini",
-    ...(counts.credentials > 0 ? { credential: `${p}-cred-${i % counts.credentials}` } : {}),
-    params: { mock_response: `answer of ${p}-model-${i}` },
-  }));
-  const keys = Array.from({ length: counts.keys }, (_, i) => ({
-    alias: `${p}-key-${i}`,
-    models: [`${p}-model-${i % Math.max(1, counts.models)}`],
-    maxBudget: 10 + i,
-  }));
+  const { credentials, models, keys } = seedObjects(seed, counts);
   return {
     ...pathEntries("credentials", credentials, ["credentials[].values"]),
     ...pathEntries("models", models),

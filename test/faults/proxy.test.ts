@@ -1,7 +1,13 @@
 import http from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, onTestFinished, test } from "vitest";
-import { countByRoute, startFaultProxy, type FaultConfig, type FaultProxy } from "./proxy";
+import {
+  countByRoute,
+  startFaultProxy,
+  type FaultConfig,
+  type FaultProxy,
+  type RecordedRequest,
+} from "./proxy";
 
 interface SeenRequest {
   method: string;
@@ -55,6 +61,14 @@ async function startUpstream(handler: UpstreamHandler = okHandler): Promise<Upst
   });
   return { url, seen };
 }
+
+/** A record without its arrival time (asserted on its own). */
+function withoutTime({ at: _at, ...rest }: RecordedRequest): Omit<RecordedRequest, "at"> {
+  return rest;
+}
+
+/** What the proxy recorded, without arrival times. */
+const requestsOf = (proxy: FaultProxy) => proxy.requests().map(withoutTime);
 
 async function startProxy(target: string, faults?: FaultConfig): Promise<FaultProxy> {
   const proxy = await startFaultProxy(faults === undefined ? { target } : { target, faults });
@@ -187,7 +201,7 @@ describe("forwarding", () => {
     const body = (await res.json()) as { error?: { type?: string; message?: string } };
     expect(body.error?.type).toBe("fault_proxy");
     expect(body.error?.message).toMatch(/upstream unreachable/);
-    expect(proxy.requests()).toEqual([
+    expect(requestsOf(proxy)).toEqual([
       { method: "GET", path: "/health", status: 502, fault: undefined },
     ]);
   });
@@ -246,7 +260,7 @@ describe("connection faults", () => {
     });
     await expectSocketError(fetch(`${proxy.url}/key/generate`, { method: "POST", body: "{}" }));
     expect(upstream.seen).toHaveLength(0);
-    expect(proxy.requests()).toEqual([
+    expect(requestsOf(proxy)).toEqual([
       { method: "POST", path: "/key/generate", status: undefined, fault: "reset" },
     ]);
   });
@@ -259,7 +273,7 @@ describe("connection faults", () => {
     await expectSocketError(fetch(`${proxy.url}/key/generate`, { method: "POST", body }));
     expect(upstream.seen).toHaveLength(1);
     expect(upstream.seen[0]?.body).toBe(body);
-    expect(proxy.requests()).toEqual([
+    expect(requestsOf(proxy)).toEqual([
       { method: "POST", path: "/key/generate", status: undefined, fault: "drop_after_commit" },
     ]);
     // The rule has expired: a retry goes through and is the upstream's second copy.
@@ -281,7 +295,7 @@ describe("connection faults", () => {
     expect(outcome).toBe("TimeoutError");
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(upstream.seen).toHaveLength(0);
-    expect(proxy.requests()).toEqual([
+    expect(requestsOf(proxy)).toEqual([
       { method: "POST", path: "/v1/chat/completions", status: undefined, fault: "timeout" },
     ]);
   });
@@ -391,7 +405,8 @@ describe("rules", () => {
 });
 
 describe("recording", () => {
-  test("requests() records method, path, status and fault; resetRequests() clears them", async () => {
+  test("requests() records method, path, status, fault and arrival time; resetRequests() clears them", async () => {
+    const started = Date.now();
     const { proxy } = await setup({
       rules: [
         { path: "/slow", action: "latency", latencyMs: 10 },
@@ -405,7 +420,8 @@ describe("recording", () => {
     await expectSocketError(fetch(`${proxy.url}/boom`));
 
     const recorded = proxy.requests();
-    expect(recorded).toEqual([
+    expect(recorded.every((r) => r.at >= started && r.at <= Date.now())).toBe(true);
+    expect(recorded.map(withoutTime)).toEqual([
       { method: "GET", path: "/health", status: 200, fault: undefined },
       { method: "GET", path: "/slow", status: 200, fault: "latency" },
       { method: "POST", path: "/key/generate", status: 429, fault: "error" },
@@ -422,10 +438,10 @@ describe("recording", () => {
   test("countByRoute counts by METHOD and path", () => {
     expect(
       countByRoute([
-        { method: "GET", path: "/health", status: 200, fault: undefined },
-        { method: "POST", path: "/key/generate", status: 429, fault: "error" },
-        { method: "GET", path: "/health", status: 200, fault: undefined },
-        { method: "GET", path: "/key/generate", status: 200, fault: undefined },
+        { method: "GET", path: "/health", status: 200, fault: undefined, at: 1 },
+        { method: "POST", path: "/key/generate", status: 429, fault: "error", at: 2 },
+        { method: "GET", path: "/health", status: 200, fault: undefined, at: 3 },
+        { method: "GET", path: "/key/generate", status: 200, fault: undefined, at: 4 },
       ]),
     ).toEqual({ "GET /health": 2, "POST /key/generate": 1, "GET /key/generate": 1 });
   });

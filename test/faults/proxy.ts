@@ -72,6 +72,8 @@ export interface RecordedRequest {
    * is not a rule and does not count.
    */
   fault: string | undefined;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 /** Options for {@link startFaultProxy}. */
@@ -360,7 +362,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
     const decision = injector.decide(method, path);
     const fault = decision.terminal?.action ?? (decision.latencyRuleFired ? "latency" : undefined);
-    const record: RecordedRequest = { method, path, status: undefined, fault };
+    const record: RecordedRequest = { method, path, status: undefined, fault, at: Date.now() };
     recorded.push(record);
 
     if (decision.latencyMs > 0) {

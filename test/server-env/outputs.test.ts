@@ -98,12 +98,21 @@ describe("outputs of the gateway mode (llmProvider=litellm)", () => {
       LITELLM_TEAM_ID: "team-1",
     });
     expect(set["inferenceBaseUrl"]?.value).toBe("http://litellm:4000/v1");
+    // The stack itself (and drift) still administers the gateway on its published address.
+    expect(set["adminUrl"]?.value).toBe("http://127.0.0.1:4000");
+  });
+
+  it("exports adminUrl: the configured admin URL, else the published host URL", async () => {
+    expect((await gatewayStack("o6", {}))["adminUrl"]?.value).toBe("http://127.0.0.1:4000");
+    const tunnel = await gatewayStack("o7", { adminUrl: "http://127.0.0.1:14000" });
+    expect(tunnel["adminUrl"]).toEqual({ value: "http://127.0.0.1:14000", secret: false });
   });
 
   it("names every non-env output in camelCase", async () => {
     const out = await gatewayStack("o5", CONTENTS);
     const nonEnv = Object.keys(out).filter((n) => !/^[A-Z][A-Z0-9_]*$/.test(n));
     expect(nonEnv.sort()).toEqual([
+      "adminUrl",
       "dataSecrets",
       "dataVolume",
       "dockerNames",
