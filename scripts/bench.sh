@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# npm run bench:<name> [-- flags]: runs bench/<name>.ts on the real gateway after the set-up the
-# end-to-end suite needs (npm dependencies, toolchain, Docker engine, local images; each a cache
-# check when warm). Benchmarks print their numbers; they are not part of npm test.
+# npm run bench [-- flags] (bench/gateway.ts, writes docs/benchmarks.md) and npm run bench:<name>
+# [-- flags]: run bench/<name>.ts on the real gateway after the set-up the end-to-end suite needs
+# (npm dependencies, toolchain, Docker engine, local images; each a cache check when warm) and the
+# benchmark tools. Benchmarks print their numbers; they are not part of npm test.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/scripts/toolchain-env.sh"
@@ -11,6 +12,7 @@ shift
 [[ -f "$ROOT/bench/$name.ts" ]] || die "no benchmark bench/$name.ts"
 if [[ "${LITELLM_STACK_SKIP_SETUP:-}" != "1" ]]; then
   ensure_setup images >&2
+  ensure_bench_tools >&2
 fi
 pulumi_toolchain_env
 export PATH="$ROOT/node_modules/.bin:$PATH"

@@ -82,6 +82,17 @@ ensure_docker_registry() {
   setup_step "Debian's docker-registry for the pin-images test (apt-get install docker-registry)" apt_install docker-registry
 }
 
+# ensure_bench_tools: Debian's docker-compose (the baseline of npm run bench) and python3-matplotlib
+# (its plot), for /usr/bin/python3.
+ensure_bench_tools() {
+  local pkg
+  for pkg in docker-compose python3-matplotlib; do
+    dpkg -s "$pkg" >/dev/null 2>&1 && continue
+    command -v apt-get >/dev/null 2>&1 || die "$pkg is missing: install it (Debian: apt-get install $pkg), then rerun npm run bench"
+    setup_step "Debian's $pkg for npm run bench (apt-get install $pkg)" apt_install "$pkg"
+  done
+}
+
 # Run as a script (npm run setup): everything `npm test` needs, toolchain and images in parallel.
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   set -euo pipefail

@@ -51,8 +51,7 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
     // The URL the stack administers the gateway through (LITELLM_BASE_URL, the consuming
     // server's, may not be reachable from here; stacks deployed before adminUrl have only it).
     const baseUrl = (outputs["adminUrl"]?.value ?? outputs["LITELLM_BASE_URL"]?.value) as
-      | string
-      | undefined;
+      string | undefined;
     const masterKey = outputs["LITELLM_MASTER_KEY"]?.value as string | undefined;
     const notes: string[] = [];
     const state = baseUrl === undefined ? undefined : await gatewayState(baseUrl);

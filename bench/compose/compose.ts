@@ -1,0 +1,179 @@
+/**
+ * The baseline of the cold-start benchmark (docs/benchmarks.md): what a user would hand-write
+ * instead of this stack, a docker-compose file plus a script of curl calls (register.sh). The
+ * file is generated from the components' own constants (user, database, PGDATA, ports, the
+ * healthchecks, the gateway's settings file), so it runs the same local images with the same env
+ * and start order as `npm run up`: Postgres with no host port on a private network, LiteLLM on
+ * 127.0.0.1 once the database is healthy. LiteLLM migrates at its own start here (the compose
+ * way); the stack runs the migrations as a step of their own.
+ *
+ * Secrets stay out of the file: compose substitutes them from the environment of its process.
+ * Every object is labelled litellm-stack.test, so scripts/e2e-cleanup.sh removes what a crashed
+ * run leaves.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { DB_NAME, DB_USER, PGDATA } from "../../components/database";
+import { GATEWAY_CONFIG_PATH, gatewaySettings } from "../../components/gateway-settings";
+import { GATEWAY_HEALTHCHECK, GATEWAY_PORT } from "../../components/gateway";
+import { DB_HOST } from "../../components/naming";
+import { run, type RunResult } from "../../test/e2e/harness";
+import type { SeedObjects } from "../../test/faults/convergence";
+
+/** The label that marks the baseline's Docker objects as test objects. */
+const TEST_LABEL = { "litellm-stack.test": "bench-compose" };
+
+/** Inputs of {@link composeFile}. */
+export interface ComposeFileArgs {
+  /** The Postgres image (the stack's local one). */
+  postgresImage: string;
+  /** The LiteLLM image (the stack's local one). */
+  litellmImage: string;
+  /** The host port on 127.0.0.1. */
+  port: number;
+  /** The gateway settings file on the host (mounted where the stack uploads it). */
+  settingsFile: string;
+}
+
+/** The compose file (JSON, which compose reads as YAML) of the baseline. */
+export function composeFile(args: ComposeFileArgs): string {
+  const file = {
+    services: {
+      [DB_HOST]: {
+        image: args.postgresImage,
+        environment: {
+          POSTGRES_USER: DB_USER,
+          POSTGRES_DB: DB_NAME,
+          POSTGRES_PASSWORD: "${DB_PASSWORD:?}",
+        },
+        volumes: [`pgdata:${PGDATA}`],
+        healthcheck: {
+          test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", DB_USER, "-d", DB_NAME],
+          interval: "5s",
+          timeout: "5s",
+          retries: 12,
+          start_period: "10s",
+        },
+        restart: "unless-stopped",
+        labels: TEST_LABEL,
+      },
+      litellm: {
+        image: args.litellmImage,
+        depends_on: { [DB_HOST]: { condition: "service_healthy" } },
+        environment: {
+          DATABASE_URL: `postgresql://${DB_USER}:\${DB_PASSWORD:?}@${DB_HOST}:5432/${DB_NAME}`,
+          LITELLM_MASTER_KEY: "${LITELLM_MASTER_KEY:?}",
+          LITELLM_SALT_KEY: "${LITELLM_SALT_KEY:?}",
+          STORE_MODEL_IN_DB: "True",
+          UI_USERNAME: "admin",
+          UI_PASSWORD: "${UI_PASSWORD:?}",
+          LITELLM_LOCAL_MODEL_COST_MAP: "True",
+        },
+        command: [
+          "--host",
+          "0.0.0.0",
+          "--port",
+          String(GATEWAY_PORT),
+          "--config",
+          GATEWAY_CONFIG_PATH,
+          "--num_workers",
+          "1",
+        ],
+        volumes: [`${args.settingsFile}:${GATEWAY_CONFIG_PATH}:ro`],
+        ports: [`127.0.0.1:${args.port}:${GATEWAY_PORT}`],
+        healthcheck: {
+          test: GATEWAY_HEALTHCHECK,
+          interval: "5s",
+          timeout: "6s",
+          retries: 6,
+          start_period: "600s",
+        },
+        restart: "unless-stopped",
+        labels: TEST_LABEL,
+      },
+    },
+    volumes: { pgdata: { labels: TEST_LABEL } },
+    networks: { default: { labels: TEST_LABEL } },
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** One compose project of the baseline, in its own temporary directory. */
+export interface ComposeProject {
+  /** The compose project name. */
+  name: string;
+  /** `http://127.0.0.1:<port>`. */
+  baseUrl: string;
+  /** Its generated master key. */
+  masterKey: string;
+  /** `docker-compose up -d`, then register.sh with `objects`; returns each step's result. */
+  start(objects: SeedObjects): Promise<{ compose: RunResult; register: RunResult }>;
+  /** `docker-compose down -v` and the temporary directory. */
+  remove(): Promise<void>;
+}
+
+const secret = (prefix = ""): string => `${prefix}${randomBytes(18).toString("base64url")}`;
+
+/** A new baseline project on `port` (nothing runs until {@link ComposeProject.start}). */
+export function composeProject(
+  name: string,
+  images: { postgres: string; litellm: string },
+  port: number,
+): ComposeProject {
+  const dir = mkdtempSync(path.join(tmpdir(), "litellm-stack-compose-"));
+  const settingsFile = path.join(dir, "litellm-stack.yaml");
+  // The stack's default settings (spend logs kept 30 days, cleaned hourly).
+  writeFileSync(
+    settingsFile,
+    gatewaySettings({
+      spendLogRetention: "30d",
+      spendLogCleanupCron: "17 * * * *",
+      redis: undefined,
+    }),
+  );
+  const file = path.join(dir, "docker-compose.yml");
+  writeFileSync(
+    file,
+    composeFile({
+      postgresImage: images.postgres,
+      litellmImage: images.litellm,
+      port,
+      settingsFile,
+    }),
+  );
+  const masterKey = secret("sk-");
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DB_PASSWORD: secret(),
+    LITELLM_MASTER_KEY: masterKey,
+    LITELLM_SALT_KEY: secret(),
+    UI_PASSWORD: secret(),
+    LITELLM_BASE_URL: baseUrl,
+  };
+  const compose = (args: readonly string[]): Promise<RunResult> =>
+    run("docker-compose", ["-p", name, "-f", file, ...args], { cwd: dir, env });
+  return {
+    name,
+    baseUrl,
+    masterKey,
+    async start(objects) {
+      const objectsFile = path.join(dir, "objects.json");
+      writeFileSync(objectsFile, JSON.stringify(objects));
+      const up = await compose(["up", "-d"]);
+      if (up.code !== 0) {
+        return { compose: up, register: up };
+      }
+      const register = await run("bash", [path.join(__dirname, "register.sh"), objectsFile], {
+        env,
+      });
+      return { compose: up, register };
+    },
+    async remove() {
+      await compose(["down", "-v", "--remove-orphans", "--timeout", "5"]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

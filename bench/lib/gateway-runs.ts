@@ -1,0 +1,238 @@
+/**
+ * The measurements of `npm run bench` (docs/benchmarks.md), each on the real gateway: a cold
+ * start of the stack against the compose baseline, and no-op `up` and `drift` runs at N admin
+ * objects with the admin calls counted at the proxy in front of the gateway.
+ */
+import {
+  createTestStack,
+  freePort,
+  LITELLM_IMAGE,
+  POSTGRES_IMAGE,
+  type TestStack,
+} from "../../test/e2e/harness";
+import { seedContents, seedObjects, type ContentCounts } from "../../test/faults/convergence";
+import { startFaultProxy, type FaultProxy, type RecordedRequest } from "../../test/faults/proxy";
+import { composeProject } from "../compose/compose";
+import { coldUpPhases, type Phase } from "./timeline";
+
+/** N admin objects: a tenth credentials, four tenths model aliases, half virtual keys. */
+export function countsFor(n: number): ContentCounts {
+  const credentials = Math.max(1, Math.round(n / 10));
+  const models = Math.max(1, Math.round((4 * n) / 10));
+  return { credentials, models, keys: n - credentials - models };
+}
+
+/** Admin calls of one run: reads are GETs, writes everything else; health probes apart. */
+export interface Calls {
+  reads: number;
+  writes: number;
+  health: number;
+}
+
+export function callsOf(requests: readonly RecordedRequest[]): Calls {
+  const health = requests.filter((r) => r.path.startsWith("/health"));
+  const admin = requests.filter((r) => !r.path.startsWith("/health"));
+  return {
+    reads: admin.filter((r) => r.method === "GET").length,
+    writes: admin.filter((r) => r.method !== "GET").length,
+    health: health.length,
+  };
+}
+
+const seconds = (ms: number): number => Math.round(ms / 100) / 10;
+
+/** A stack whose admin API is reached through a counting proxy (no faults). */
+interface CountedStack {
+  t: TestStack;
+  proxy: FaultProxy;
+  close(): Promise<void>;
+}
+
+async function countedStack(prefix: string, n: number, seed: number): Promise<CountedStack> {
+  const t = await createTestStack(prefix, {
+    config: { imageSource: "local", ...seedContents(seed, countsFor(n)) },
+  });
+  const proxy = await startFaultProxy({ target: t.baseUrl });
+  await t.setConfig({ adminUrl: proxy.url });
+  return {
+    t,
+    proxy,
+    async close() {
+      await t.remove();
+      await proxy.close();
+    },
+  };
+}
+
+async function cli(t: TestStack, verb: string, expected: readonly number[] = [0]): Promise<number> {
+  const started = Date.now();
+  const r = await t.cli(verb);
+  if (!expected.includes(r.code)) {
+    throw new Error(`npm run ${verb} on ${t.name} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  }
+  return Date.now() - started;
+}
+
+/** One cold start of each side. */
+export interface ColdRound {
+  stackSeconds: number;
+  composeSeconds: number;
+  /** Of the stack's cold up. */
+  phases: Phase[];
+}
+
+/** A cold `npm run up` of a stack with `n` objects (nothing of it exists before). */
+async function stackColdStart(
+  n: number,
+  round: number,
+): Promise<{ seconds: number; phases: Phase[] }> {
+  const s = await countedStack("bench-cold", n, round);
+  try {
+    const started = Date.now();
+    await cli(s.t, "up");
+    const finished = Date.now();
+    const phases = await coldUpPhases(s.t.name, started, finished, s.proxy.requests());
+    return { seconds: seconds(finished - started), phases };
+  } finally {
+    await s.close();
+  }
+}
+
+/** `docker-compose up -d` plus register.sh with the same `n` objects, until the last one is in. */
+async function composeColdStart(n: number, round: number): Promise<number> {
+  const project = composeProject(
+    `bench-compose-${round}-${Date.now().toString(36)}`,
+    { postgres: POSTGRES_IMAGE, litellm: LITELLM_IMAGE },
+    await freePort(),
+  );
+  try {
+    const started = Date.now();
+    const { compose, register } = await project.start(seedObjects(round, countsFor(n)));
+    const finished = Date.now();
+    for (const [step, r] of [
+      ["docker-compose up", compose],
+      ["register.sh", register],
+    ] as const) {
+      if (r.code !== 0) {
+        throw new Error(`${step} of ${project.name} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+      }
+    }
+    return seconds(finished - started);
+  } finally {
+    await project.remove();
+  }
+}
+
+/**
+ * `rounds` cold starts of each side with `n` objects, alternating which goes first so that
+ * neither always meets a warmer machine.
+ */
+export async function coldStarts(
+  n: number,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<ColdRound[]> {
+  const out: ColdRound[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    let stack: { seconds: number; phases: Phase[] } | undefined;
+    let composeSeconds = 0;
+    if (round % 2 === 1) {
+      stack = await stackColdStart(n, round);
+      composeSeconds = await composeColdStart(n, round);
+    } else {
+      composeSeconds = await composeColdStart(n, round);
+      stack = await stackColdStart(n, round);
+    }
+    out.push({ stackSeconds: stack.seconds, composeSeconds, phases: stack.phases });
+    log(
+      `cold start round ${round}: npm run up ${stack.seconds} s, compose + script ${composeSeconds} s`,
+    );
+  }
+  return out;
+}
+
+/** One timed run and the admin calls it made. */
+export interface CountedRun {
+  seconds: number;
+  calls: Calls;
+}
+
+/** What one N measured. */
+export interface ScaleResult {
+  n: number;
+  counts: ContentCounts;
+  firstUpSeconds: number;
+  noopUps: CountedRun[];
+  drifts: CountedRun[];
+  state: StateSize;
+}
+
+/** The size of the stack's state. */
+export interface StateSize {
+  /** The raw state file, in bytes. */
+  totalBytes: number;
+  /** Dynamic resources (the admin objects and the stack's own helpers). */
+  dynamicResources: number;
+  /** Their mean size in the state, serialized provider included. */
+  bytesPerDynamicResource: number;
+  /** The mean size of the serialized provider alone. */
+  bytesPerSerializedProvider: number;
+}
+
+export function stateSize(raw: string): StateSize {
+  const resources =
+    (JSON.parse(raw) as { checkpoint?: { latest?: { resources?: Record<string, unknown>[] } } })
+      .checkpoint?.latest?.resources ?? [];
+  const dynamic = resources.filter((r) => String(r["type"]).startsWith("pulumi-nodejs:dynamic"));
+  const bytes = (v: unknown): number => Buffer.byteLength(JSON.stringify(v));
+  const providerBytes = dynamic.map((r) => {
+    const inputs = r["inputs"] as Record<string, unknown> | undefined;
+    return bytes(inputs?.["__provider"] ?? "");
+  });
+  const mean = (xs: number[]): number =>
+    xs.length === 0 ? 0 : Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+  return {
+    totalBytes: Buffer.byteLength(raw),
+    dynamicResources: dynamic.length,
+    bytesPerDynamicResource: mean(dynamic.map(bytes)),
+    bytesPerSerializedProvider: mean(providerBytes),
+  };
+}
+
+/** A stack with `n` objects: its first up, then `runs` no-op ups and `runs` drift checks. */
+export async function atScale(
+  n: number,
+  runs: number,
+  log: (line: string) => void,
+): Promise<ScaleResult> {
+  const s = await countedStack(`bench-n${n}`, n, n);
+  try {
+    const firstUpSeconds = seconds(await cli(s.t, "up"));
+    log(`N=${n}: first up ${firstUpSeconds} s`);
+    const counted = async (verb: string): Promise<CountedRun> => {
+      s.proxy.resetRequests();
+      const ms = await cli(s.t, verb);
+      return { seconds: seconds(ms), calls: callsOf(s.proxy.requests()) };
+    };
+    const noopUps: CountedRun[] = [];
+    const drifts: CountedRun[] = [];
+    for (let i = 0; i < runs; i++) {
+      noopUps.push(await counted("up"));
+      drifts.push(await counted("drift"));
+      const [u, d] = [noopUps[i] as CountedRun, drifts[i] as CountedRun];
+      log(
+        `N=${n} run ${i + 1}: no-op up ${u.seconds} s (${u.calls.reads} reads, ${u.calls.writes} writes), drift ${d.seconds} s (${d.calls.reads} reads, ${d.calls.writes} writes)`,
+      );
+    }
+    return {
+      n,
+      counts: countsFor(n),
+      firstUpSeconds,
+      noopUps,
+      drifts,
+      state: stateSize(s.t.rawState()),
+    };
+  } finally {
+    await s.close();
+  }
+}

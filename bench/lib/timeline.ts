@@ -1,0 +1,119 @@
+/**
+ * Where the time of a cold `npm run up` goes (docs/benchmarks.md, item 5), from two real
+ * sources: Docker's event log of the stack's containers (labels litellm-stack.stack and
+ * litellm-stack.role: created, started, healthy, exited) and the admin calls the counting proxy
+ * saw, each with its arrival time.
+ */
+import { run } from "../../test/e2e/harness";
+import type { RecordedRequest } from "../../test/faults/proxy";
+
+/** One phase of a cold up: offsets from the command's start, in seconds. */
+export interface Phase {
+  name: string;
+  from: number;
+  to: number;
+}
+
+/** A container event: its role, action (`create`, `start`, `health_status: healthy`, `die`) and time. */
+interface ContainerEvent {
+  role: string;
+  action: string;
+  at: number;
+}
+
+/** The container events of stack `stack` between `since` and `until` (ms since the epoch). */
+async function containerEvents(
+  stack: string,
+  since: number,
+  until: number,
+): Promise<ContainerEvent[]> {
+  const r = await run("docker", [
+    "events",
+    "--since",
+    String(Math.floor(since / 1000)),
+    "--until",
+    String(Math.ceil(until / 1000) + 1),
+    "--filter",
+    "type=container",
+    "--filter",
+    `label=litellm-stack.stack=${stack}`,
+    "--format",
+    "{{json .}}",
+  ]);
+  if (r.code !== 0) {
+    throw new Error(`docker events failed: ${r.stderr}`);
+  }
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => {
+      const e = JSON.parse(l) as {
+        Action: string;
+        timeNano: number;
+        Actor: { Attributes: Record<string, string> };
+      };
+      return {
+        role: e.Actor.Attributes["litellm-stack.role"] ?? "",
+        action: e.Action,
+        at: e.timeNano / 1e6,
+      };
+    });
+}
+
+/**
+ * The phases of one cold up of `stack` that ran from `started` to `finished` (ms since the
+ * epoch); `calls` are the admin calls of that run. Throws when an expected event is missing.
+ */
+export async function coldUpPhases(
+  stack: string,
+  started: number,
+  finished: number,
+  calls: readonly RecordedRequest[],
+): Promise<Phase[]> {
+  const events = await containerEvents(stack, started, finished);
+  const at = (role: string, action: string, which: "first" | "last" = "first"): number => {
+    const hits = events.filter((e) => e.role === role && e.action === action);
+    const hit = which === "first" ? hits[0] : hits[hits.length - 1];
+    if (hit === undefined) {
+      throw new Error(`no '${action}' event of the ${role} container of ${stack}`);
+    }
+    return hit.at;
+  };
+  const healthy = "health_status: healthy";
+  const admin = calls.filter((c) => !c.path.startsWith("/health"));
+  const adminFrom = admin[0]?.at ?? at("gateway", healthy);
+  const adminTo = admin[admin.length - 1]?.at ?? adminFrom;
+  const s = (ms: number): number => (ms - started) / 1000;
+  return [
+    {
+      name: "CLI start, config and image checks, Pulumi engine, network and volume",
+      from: 0,
+      to: s(at("db", "create")),
+    },
+    {
+      name: "database container created, started, healthy",
+      from: s(at("db", "create")),
+      to: s(at("db", healthy)),
+    },
+    {
+      name: "migrations (one-shot LiteLLM container)",
+      from: s(at("migrate", "create")),
+      to: s(at("migrate", "die")),
+    },
+    {
+      name: "gateway container created, started, healthy",
+      from: s(at("gateway", "create")),
+      to: s(at("gateway", healthy)),
+    },
+    {
+      name: "admin objects registered (first to last admin call)",
+      from: s(adminFrom),
+      to: s(adminTo),
+    },
+    {
+      name: "outputs and state written, CLI exit",
+      from: s(Math.max(adminTo, at("gateway", healthy))),
+      to: s(finished),
+    },
+  ];
+}
