@@ -39,10 +39,15 @@ wait_steps() {
   ((${#failed[@]} == 0)) || die "setup failed: ${failed[*]} (see the lines tagged so above)"
 }
 
-# all_images: the default images, then every other LiteLLM version with pins
-# (images/litellm/versions/: the upgrade and migration tests start from one).
+# all_images: every image (the ones that mostly download first, so that they overlap the
+# toolchain's compiling), then every other LiteLLM version with pins (images/litellm/versions/:
+# the upgrade and migration tests start from one).
 all_images() {
-  bash "$ROOT/scripts/images.sh" || return 1
+  local names=() d
+  for d in "$ROOT"/images/*/; do
+    [[ "$(basename "$d")" == litellm ]] || names+=("$(basename "$d")")
+  done
+  bash "$ROOT/scripts/images.sh" "${names[@]}" litellm || return 1
   local dir
   for dir in "$ROOT"/images/litellm/versions/*/; do
     log "local LiteLLM $(basename "$dir") (npm run images litellm@$(basename "$dir"))"

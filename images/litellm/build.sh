@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the root filesystem of the local LiteLLM image into $1, with nothing from a container
 # registry, GitHub or Prisma's binary server:
-#   1. Prisma's query and schema engines from source with cargo (engines.sh, cached by version);
+#   1. Prisma's query and schema engines from source with cargo (engines.sh, cached by version),
+#      in the background while steps 2 and 3 run;
 #   2. a Debian bookworm minbase rootfs with python3, nodejs and OpenSSL (debootstrap);
 #   3. LiteLLM and its dependencies from PyPI into /opt/litellm/venv, every package pinned with
 #      hashes (versions/<version>/requirements.lock, pip install --require-hashes --no-deps);
@@ -34,9 +35,22 @@ lock="$ROOT/$VERSION_DIR/requirements.lock"
 grep -qx "litellm==$LITELLM_VERSION \\\\" "$lock" ||
   die "$VERSION_DIR/requirements.lock does not pin litellm==$LITELLM_VERSION: regenerate it with 'bash images/litellm/lock.sh $LITELLM_VERSION'"
 
-step "Prisma engines (query-engine, schema-engine) from source"
-engines="$(bash "$here/engines.sh")"
-step_done
+# The engines compile (CPU) in the background while debootstrap and pip download and unpack; the
+# build waits for them before the Prisma CLI step, the first that needs them.
+log "litellm image: Prisma engines (query-engine, schema-engine) from source, in the background"
+engines_out="$(mktemp -d "${TMPDIR:-/tmp}/litellm-stack-engines-out.XXXXXX")"
+(
+  rc=0
+  bash "$here/engines.sh" >"$engines_out/dir" || rc=$?
+  echo "$rc" >"$engines_out/rc"
+) &
+engines_pid=$!
+trap 'kill "$engines_pid" 2>/dev/null; rm -rf "$engines_out"' EXIT
+# engines_check: dies at once when the background build has already failed.
+engines_check() {
+  [[ ! -f "$engines_out/rc" || "$(cat "$engines_out/rc")" == 0 ]] ||
+    die "the Prisma engines did not build (images/litellm/engines.sh; its lines are above)"
+}
 
 step "Debian bookworm rootfs (debootstrap minbase: python3, python3-venv, nodejs, libssl3)"
 debootstrap --variant=minbase --include=python3,python3-venv,nodejs,libssl3,openssl,ca-certificates \
@@ -45,6 +59,7 @@ debootstrap --variant=minbase --include=python3,python3-venv,nodejs,libssl3,open
   die "debootstrap --variant=minbase bookworm failed (packages python3 python3-venv nodejs libssl3 openssl ca-certificates)"
 }
 rm -f "$rootfs.debootstrap.log"
+engines_check
 step_done
 
 step "LiteLLM $LITELLM_VERSION and $(grep -c '^[a-z]' "$lock") pinned packages into $venv (pip --require-hashes)"
@@ -67,6 +82,14 @@ bad_pth="$(find "$rootfs$site" -maxdepth 1 -name '*.pth' ! -name 'distutils-prec
 [[ -z "$bad_pth" ]] || die "unexpected .pth files in site-packages: $bad_pth (a compromised package?)"
 cmp -s "$rootfs$site/litellm/proxy/schema.prisma" "$rootfs$site/litellm_proxy_extras/schema.prisma" ||
   die "litellm/proxy/schema.prisma differs from litellm_proxy_extras/schema.prisma: the migrations do not match LiteLLM $LITELLM_VERSION ($VERSION_DIR/overrides.txt)"
+step_done
+
+step "Prisma engines: waiting for the background build"
+wait "$engines_pid"
+engines_check
+engines="$(cat "$engines_out/dir")"
+trap - EXIT
+rm -rf "$engines_out"
 step_done
 
 step "Prisma CLI $PRISMA_CLI_VERSION (npm ci --ignore-scripts) and the engines into /opt/prisma"
