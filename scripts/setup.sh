@@ -57,7 +57,8 @@ all_images() {
 
 # ensure_setup [images]: npm dependencies, Docker engine and toolchain; with `images`, the local
 # images too. The toolchain (Go) and the images (debootstrap, pip, cargo) build at the same time:
-# on a cold machine each waits on downloads and single-threaded links part of the time.
+# both compiles share the cores, so what this wins on a cold machine is the downloads and unpacking
+# overlapping the compiling (docs/toolchain.md).
 ensure_setup() {
   if [[ ! -x "$ROOT/node_modules/.bin/node" || ! -d "$ROOT/node_modules/@pulumi/pulumi" ]]; then
     command -v npm >/dev/null 2>&1 || die "npm is missing: install Node.js >= 20 with npm, then rerun"
@@ -98,10 +99,12 @@ ensure_bench_tools() {
   done
 }
 
-# Run as a script (npm run setup): everything `npm test` needs, toolchain and images in parallel.
+# Run as a script (npm run setup): everything `npm test` sets up, toolchain and images in parallel.
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   set -euo pipefail
   . "$(dirname "$0")/lib.sh"
   . "$ROOT/scripts/toolchain-env.sh"
   ensure_setup images
+  ensure_chromium
+  ensure_docker_registry
 fi
