@@ -358,10 +358,12 @@ async function auditStack(
         secrets.push(...stringLeaves(`output ${key}`, output.value));
       }
     }
-    for (const [resource, value] of await generatedPasswords(t.stack)) {
+    // One decrypted export for the generated passwords and the raw virtual keys.
+    const decrypted = await decryptedResources(t.stack);
+    for (const [resource, value] of passwordsIn(decrypted)) {
       secrets.push({ label: `RandomPassword ${resource}`, value });
     }
-    secrets.push(...(await rawVirtualKeys(t.stack)));
+    secrets.push(...rawVirtualKeys(decrypted));
   }
   const places: AuditPlace[] = [...transcripts];
   if (state !== undefined) {
@@ -392,22 +394,13 @@ async function auditStack(
   return auditSecrets(secrets, places, { requireSecrets: deployed, subject: t.name });
 }
 
-/** The raw keys of the stack's virtual keys (the `key` output of each key resource), decrypted. */
-async function rawVirtualKeys(stack: Stack): Promise<AuditSecret[]> {
-  const deployment = (await stack.exportStack()).deployment as {
-    resources?: { urn: string; type: string; outputs?: Record<string, unknown> }[];
-  };
+/** The raw keys of the virtual keys among `resources` (the `key` output of each key resource). */
+function rawVirtualKeys(resources: readonly ExportedResource[]): AuditSecret[] {
   const keys: AuditSecret[] = [];
-  for (const r of deployment.resources ?? []) {
-    const raw = r.outputs?.["key"];
-    const key =
-      typeof raw === "string"
-        ? raw
-        : raw !== null && typeof raw === "object" && "plaintext" in raw
-          ? (JSON.parse(String(raw.plaintext)) as unknown)
-          : undefined;
+  for (const r of resources) {
+    const key = plainValue(r.outputs?.["key"]);
     if (r.type.includes("dynamic") && typeof key === "string" && key !== "") {
-      keys.push({ label: `virtual key ${r.urn.slice(r.urn.lastIndexOf("::") + 2)}`, value: key });
+      keys.push({ label: `virtual key ${urnName(r.urn)}`, value: key });
     }
   }
   return keys;
@@ -434,7 +427,7 @@ export async function changes(
         steps.push({
           op: meta.op,
           urn: meta.urn,
-          name: meta.urn.slice(meta.urn.lastIndexOf("::") + 2),
+          name: urnName(meta.urn),
         });
       }
     },
@@ -467,18 +460,40 @@ export async function sweepDocker(stack: string): Promise<void> {
  * its decrypted state: what the secret checks look for.
  */
 export async function generatedPasswords(stack: Stack): Promise<Map<string, string>> {
-  const deployment = (await stack.exportStack()).deployment as {
-    resources?: { urn: string; type: string; outputs?: Record<string, unknown> }[];
-  };
+  return passwordsIn(await decryptedResources(stack));
+}
+
+/** A resource of `pulumi stack export --show-secrets`. */
+interface ExportedResource {
+  urn: string;
+  type: string;
+  outputs?: Record<string, unknown>;
+}
+
+/** The stack's resources, secrets decrypted (the Automation API's export). */
+async function decryptedResources(stack: Stack): Promise<ExportedResource[]> {
+  return (
+    ((await stack.exportStack()).deployment as { resources?: ExportedResource[] }).resources ?? []
+  );
+}
+
+/** An output value of a decrypted export: plain, or a secret `{ plaintext: JSON }`. */
+function plainValue(raw: unknown): unknown {
+  return raw !== null && typeof raw === "object" && "plaintext" in raw
+    ? (JSON.parse(String(raw.plaintext)) as unknown)
+    : raw;
+}
+
+/** A resource's name (the URN's last segment). */
+const urnName = (urn: string): string => urn.slice(urn.lastIndexOf("::") + 2);
+
+/** Resource name → value of every RandomPassword among `resources`. */
+function passwordsIn(resources: readonly ExportedResource[]): Map<string, string> {
   const passwords = new Map<string, string>();
-  for (const r of deployment.resources ?? []) {
+  for (const r of resources) {
     if (r.type === "random:index/randomPassword:RandomPassword") {
-      const result = r.outputs?.["result"];
-      const value =
-        typeof result === "string"
-          ? result
-          : (JSON.parse((result as { plaintext?: string }).plaintext ?? '""') as string);
-      passwords.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), value);
+      const value = plainValue(r.outputs?.["result"]);
+      passwords.set(urnName(r.urn), typeof value === "string" ? value : "");
     }
   }
   return passwords;
