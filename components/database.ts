@@ -10,6 +10,15 @@ export const DB_NAME = "litellm";
 /** Data directory of the official Postgres image. */
 export const PGDATA = "/var/lib/postgresql/data";
 
+/** The database container's healthcheck: Postgres accepts connections to its database. */
+export const DB_HEALTHCHECK = {
+  tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", DB_USER, "-d", DB_NAME],
+  interval: "5s",
+  timeout: "5s",
+  retries: 12,
+  startPeriod: "10s",
+} as const;
+
 /** Arguments of {@link Database}. */
 export interface DatabaseArgs {
   /** Stack name, written to the `litellm-stack.stack` label. */
@@ -79,13 +88,7 @@ export class Database extends pulumi.ComponentResource {
         ],
         networksAdvanced: [{ name: args.network, aliases: [DB_HOST] }],
         volumes: [{ volumeName, containerPath: PGDATA }],
-        healthcheck: {
-          tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", DB_USER, "-d", DB_NAME],
-          interval: "5s",
-          timeout: "5s",
-          retries: 12,
-          startPeriod: "10s",
-        },
+        healthcheck: { ...DB_HEALTHCHECK, tests: [...DB_HEALTHCHECK.tests] },
         restart: "unless-stopped",
         wait: true,
         waitTimeout: 180,

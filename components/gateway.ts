@@ -19,6 +19,26 @@ export const GATEWAY_HEALTHCHECK = [
   `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${GATEWAY_PORT}/health/liveliness', timeout=5)`,
 ];
 
+/** How often and how patiently the gateway's healthcheck probes (start period: wait timeout). */
+export const GATEWAY_HEALTH_TIMING = { interval: "5s", timeout: "6s", retries: 6 } as const;
+
+/**
+ * The gateway's arguments to LiteLLM's CLI: listen on every interface of the container, on
+ * GATEWAY_PORT, with the settings file, `workers` worker processes.
+ */
+export function gatewayCommand(workers: number): string[] {
+  return [
+    "--host",
+    "0.0.0.0",
+    "--port",
+    String(GATEWAY_PORT),
+    "--config",
+    GATEWAY_CONFIG_PATH,
+    "--num_workers",
+    String(workers),
+  ];
+}
+
 /**
  * A duration in Go's `time.Duration` notation (`2m0s`), which is how Docker reports healthcheck
  * durations back: any other spelling would show as a change on every preview.
@@ -202,24 +222,13 @@ export class Gateway extends pulumi.ComponentResource {
             ? []
             : [pulumi.interpolate`REDIS_PASSWORD=${args.redis.password}`]),
         ],
-        command: [
-          "--host",
-          "0.0.0.0",
-          "--port",
-          String(GATEWAY_PORT),
-          "--config",
-          GATEWAY_CONFIG_PATH,
-          "--num_workers",
-          String(workers),
-        ],
+        command: gatewayCommand(workers),
         uploads: [{ file: GATEWAY_CONFIG_PATH, content: settings }],
         networksAdvanced: [{ name: args.network }],
         ports: [{ internal: GATEWAY_PORT, external: args.hostPort, ip: args.bindAddress }],
         healthcheck: {
           tests: GATEWAY_HEALTHCHECK,
-          interval: "5s",
-          timeout: "6s",
-          retries: 6,
+          ...GATEWAY_HEALTH_TIMING,
           startPeriod: goDuration(args.waitTimeout ?? 600),
         },
         restart: "unless-stopped",

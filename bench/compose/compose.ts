@@ -15,9 +15,15 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { DB_NAME, DB_USER, PGDATA } from "../../components/database";
+import { parseConfig } from "../../config";
+import { DB_HEALTHCHECK, DB_NAME, DB_USER, PGDATA } from "../../components/database";
 import { GATEWAY_CONFIG_PATH, gatewaySettings } from "../../components/gateway-settings";
-import { GATEWAY_HEALTHCHECK, GATEWAY_PORT } from "../../components/gateway";
+import {
+  GATEWAY_HEALTHCHECK,
+  GATEWAY_HEALTH_TIMING,
+  GATEWAY_PORT,
+  gatewayCommand,
+} from "../../components/gateway";
 import { DB_HOST } from "../../components/naming";
 import { run, type RunResult } from "../../test/e2e/harness";
 import type { SeedObjects } from "../../test/faults/convergence";
@@ -50,11 +56,11 @@ export function composeFile(args: ComposeFileArgs): string {
         },
         volumes: [`pgdata:${PGDATA}`],
         healthcheck: {
-          test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", DB_USER, "-d", DB_NAME],
-          interval: "5s",
-          timeout: "5s",
-          retries: 12,
-          start_period: "10s",
+          test: DB_HEALTHCHECK.tests,
+          interval: DB_HEALTHCHECK.interval,
+          timeout: DB_HEALTHCHECK.timeout,
+          retries: DB_HEALTHCHECK.retries,
+          start_period: DB_HEALTHCHECK.startPeriod,
         },
         restart: "unless-stopped",
         labels: TEST_LABEL,
@@ -71,23 +77,12 @@ export function composeFile(args: ComposeFileArgs): string {
           UI_PASSWORD: "${UI_PASSWORD:?}",
           LITELLM_LOCAL_MODEL_COST_MAP: "True",
         },
-        command: [
-          "--host",
-          "0.0.0.0",
-          "--port",
-          String(GATEWAY_PORT),
-          "--config",
-          GATEWAY_CONFIG_PATH,
-          "--num_workers",
-          "1",
-        ],
+        command: gatewayCommand(1),
         volumes: [`${args.settingsFile}:${GATEWAY_CONFIG_PATH}:ro`],
         ports: [`127.0.0.1:${args.port}:${GATEWAY_PORT}`],
         healthcheck: {
           test: GATEWAY_HEALTHCHECK,
-          interval: "5s",
-          timeout: "6s",
-          retries: 6,
+          ...GATEWAY_HEALTH_TIMING,
           start_period: "600s",
         },
         restart: "unless-stopped",
@@ -124,12 +119,13 @@ export function composeProject(
 ): ComposeProject {
   const dir = mkdtempSync(path.join(tmpdir(), "litellm-stack-compose-"));
   const settingsFile = path.join(dir, "litellm-stack.yaml");
-  // The stack's default settings (spend logs kept 30 days, cleaned hourly).
+  // The settings file of a stack with the default config.
+  const defaults = parseConfig(name, {}, new Set());
   writeFileSync(
     settingsFile,
     gatewaySettings({
-      spendLogRetention: "30d",
-      spendLogCleanupCron: "17 * * * *",
+      spendLogRetention: defaults.spendLogRetention,
+      spendLogCleanupCron: defaults.spendLogCleanupCron,
       redis: undefined,
     }),
   );
