@@ -20,21 +20,19 @@ def main(data_path: str, out_path: str) -> None:
     with open(data_path, encoding="utf-8") as f:
         data = json.load(f)
     n = data["n"]
-    fig, (time_ax, reads_ax) = plt.subplots(1, 2, figsize=(11, 4.2))
-    time_ax.plot(n, data["noopUp"], marker="o", label="no-op npm run up (refreshes)")
-    time_ax.plot(n, data["drift"], marker="s", label="npm run drift")
-    time_ax.set_xlabel("admin objects N")
-    time_ax.set_ylabel("median wall time (s)")
-    time_ax.set_ylim(bottom=0)
-    time_ax.grid(True, alpha=0.3)
-    time_ax.legend()
-    reads_ax.plot(n, data["noopUpReads"], marker="o", label="no-op npm run up")
-    reads_ax.plot(n, data["driftReads"], marker="s", label="npm run drift")
-    reads_ax.set_xlabel("admin objects N")
-    reads_ax.set_ylabel("admin-API reads per object")
-    reads_ax.set_ylim(bottom=0)
-    reads_ax.grid(True, alpha=0.3)
-    reads_ax.legend()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    panels = (
+        ("noopUp", "drift", "median wall time (s)"),
+        ("noopUpReads", "driftReads", "admin-API reads per object"),
+    )
+    for ax, (up_key, drift_key, ylabel) in zip(axes, panels):
+        ax.plot(n, data[up_key], marker="o", label="no-op npm run up (refreshes)")
+        ax.plot(n, data[drift_key], marker="s", label="npm run drift")
+        ax.set_xlabel("admin objects N")
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+        ax.legend()
     fig.suptitle(data["title"])
     fig.tight_layout()
     fig.savefig(out_path, dpi=110)

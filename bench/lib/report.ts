@@ -30,9 +30,26 @@ const r2 = (x: number): string => (Math.round(x * 100) / 100).toString();
 const list = (xs: readonly number[]): string => xs.map(r1).join(", ");
 const verdict = (ok: boolean): string => (ok ? "**met**" : "**missed**");
 
-/** Per object: the median of a run's reads (or writes) divided by N. */
-const perObject = (runs: readonly CountedRun[], n: number, what: "reads" | "writes"): number =>
-  median(runs.map((r) => r.calls[what])) / n;
+/** The medians of one kind of run at one N: wall time, reads per object, writes. */
+interface RunMedians {
+  seconds: number;
+  readsPerObject: number;
+  writes: number;
+}
+
+function mediansOf(runs: readonly CountedRun[], n: number): RunMedians {
+  return {
+    seconds: median(runs.map((r) => r.seconds)),
+    readsPerObject: median(runs.map((r) => r.calls.reads)) / n,
+    writes: median(runs.map((r) => r.calls.writes)),
+  };
+}
+
+/** The medians of one N's no-op ups and drift checks. */
+const medians = (s: ScaleResult): { up: RunMedians; drift: RunMedians } => ({
+  up: mediansOf(s.noopUps, s.n),
+  drift: mediansOf(s.drifts, s.n),
+});
 
 /** The drift fit over the measured N (undefined with fewer than two). */
 export function driftFit(scale: readonly ScaleResult[]): Fit | undefined {
@@ -40,7 +57,7 @@ export function driftFit(scale: readonly ScaleResult[]): Fit | undefined {
     ? undefined
     : fit(
         scale.map((s) => s.n),
-        scale.map((s) => median(s.drifts.map((d) => d.seconds))),
+        scale.map((s) => medians(s).drift.seconds),
       );
 }
 
@@ -49,10 +66,10 @@ export function plotData(results: BenchResults): Record<string, unknown> {
   return {
     title: `litellm-stack ${results.machine.versions["litellm-stack"] ?? ""} on ${results.machine.cores} cores, medians of ${results.runs} runs`,
     n: results.scale.map((s) => s.n),
-    noopUp: results.scale.map((s) => median(s.noopUps.map((u) => u.seconds))),
-    drift: results.scale.map((s) => median(s.drifts.map((d) => d.seconds))),
-    noopUpReads: results.scale.map((s) => perObject(s.noopUps, s.n, "reads")),
-    driftReads: results.scale.map((s) => perObject(s.drifts, s.n, "reads")),
+    noopUp: results.scale.map((s) => medians(s).up.seconds),
+    drift: results.scale.map((s) => medians(s).drift.seconds),
+    noopUpReads: results.scale.map((s) => medians(s).up.readsPerObject),
+    driftReads: results.scale.map((s) => medians(s).drift.readsPerObject),
   };
 }
 
@@ -126,21 +143,22 @@ export function renderReport(results: BenchResults, plotFile: string | undefined
     "",
     "| N | objects (cred/model/key) | first up (s) | no-op up: runs (s) | median (s) | reads/object | writes | drift: runs (s) | median (s) | reads/object | writes |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...scale.map(
-      (s) =>
-        `| ${s.n} | ${s.counts.credentials}/${s.counts.models}/${s.counts.keys} | ${r1(s.firstUpSeconds)} | ${list(s.noopUps.map((u) => u.seconds))} | ${r1(median(s.noopUps.map((u) => u.seconds)))} | ${r2(perObject(s.noopUps, s.n, "reads"))} | ${median(s.noopUps.map((u) => u.calls.writes))} | ${list(s.drifts.map((d) => d.seconds))} | ${r1(median(s.drifts.map((d) => d.seconds)))} | ${r2(perObject(s.drifts, s.n, "reads"))} | ${median(s.drifts.map((d) => d.calls.writes))} |`,
-    ),
+    ...scale.map((s) => {
+      const { up, drift } = medians(s);
+      return `| ${s.n} | ${s.counts.credentials}/${s.counts.models}/${s.counts.keys} | ${r1(s.firstUpSeconds)} | ${list(s.noopUps.map((u) => u.seconds))} | ${r1(up.seconds)} | ${r2(up.readsPerObject)} | ${up.writes} | ${list(s.drifts.map((d) => d.seconds))} | ${r1(drift.seconds)} | ${r2(drift.readsPerObject)} | ${drift.writes} |`;
+    }),
     "",
   );
   const noopOk = scale.every(
-    (s) => s.noopUps.every((u) => u.calls.writes === 0) && perObject(s.noopUps, s.n, "reads") <= 1,
+    (s) => s.noopUps.every((u) => u.calls.writes === 0) && medians(s).up.readsPerObject <= 1,
   );
-  const at50 = scale.find((s) => s.n === 50);
+  const scale50 = scale.find((s) => s.n === 50);
+  const at50 = scale50 === undefined ? undefined : medians(scale50).drift;
   p(
     `Targets: a no-op up makes 0 writes and ≤ 1 read per object — ${verdict(noopOk)}` +
       (at50 === undefined
         ? "."
-        : `; drift at N=50 ≤ 3 s and ≤ 1 read per object — ${r1(median(at50.drifts.map((d) => d.seconds)))} s, ${r2(perObject(at50.drifts, 50, "reads"))} reads per object: ${verdict(median(at50.drifts.map((d) => d.seconds)) <= 3 && perObject(at50.drifts, 50, "reads") <= 1)}.`),
+        : `; drift at N=50 ≤ 3 s and ≤ 1 read per object — ${r1(at50.seconds)} s, ${r2(at50.readsPerObject)} reads per object: ${verdict(at50.seconds <= 3 && at50.readsPerObject <= 1)}.`),
     "",
   );
 
@@ -150,12 +168,12 @@ export function renderReport(results: BenchResults, plotFile: string | undefined
   p("## 3. Growth of `npm run drift`", "");
   if (f !== undefined) {
     p(
-      `Least-squares fit of the median drift time over N = ${scale.map((s) => s.n).join(", ")}: **${r2(f.intercept)} s + ${(f.slope * 1000).toFixed(1)} ms × N** (R² ${r2(f.r2)}); on log-log axes the exponent is ${f.exponent === undefined ? "n/a" : r2(f.exponent)} (1 is linear; a large fixed cost pulls it below 1). Calls per object: ${scale.map((s) => `${r2(perObject(s.drifts, s.n, "reads"))} at N=${s.n}`).join(", ")}.`,
+      `Least-squares fit of the median drift time over N = ${scale.map((s) => s.n).join(", ")}: **${r2(f.intercept)} s + ${(f.slope * 1000).toFixed(1)} ms × N** (R² ${r2(f.r2)}); on log-log axes the exponent is ${f.exponent === undefined ? "n/a" : r2(f.exponent)} (1 is linear; a large fixed cost pulls it below 1). Calls per object: ${scale.map((s) => `${r2(medians(s).drift.readsPerObject)} at N=${s.n}`).join(", ")}.`,
       "",
     );
   }
   if (at300 !== undefined) {
-    const t300 = median(at300.drifts.map((d) => d.seconds));
+    const t300 = medians(at300).drift.seconds;
     p(
       `Target: linear growth and ≤ 15 s at N=300 — ${r1(t300)} s: ${verdict(t300 <= 15 && (f?.r2 ?? 0) >= 0.9)}.`,
       "",
