@@ -66,7 +66,13 @@ ensure_setup() {
   fi
   docker info >/dev/null 2>&1 || setup_step "Docker engine" bash "$ROOT/scripts/docker-engine.sh"
   if ! toolchain_ready; then
-    bg_step toolchain "Pulumi toolchain (npm run toolchain)" bash "$ROOT/scripts/toolchain.sh"
+    # With the images, the toolchain compiles at a lower priority: the image build waits on its
+    # own compile (the Prisma engines) and then has a long serial tail (pip, layers, the other
+    # LiteLLM versions) that the toolchain's compiling can fill, while a toolchain done first
+    # would leave that tail running alone.
+    local nice=()
+    [[ "${1:-}" == "images" ]] && nice=(nice -n 10)
+    bg_step toolchain "Pulumi toolchain (npm run toolchain)" "${nice[@]}" bash "$ROOT/scripts/toolchain.sh"
   fi
   if [[ "${1:-}" == "images" ]]; then
     bg_step images "local images (npm run images)" all_images
