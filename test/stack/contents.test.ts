@@ -46,11 +46,13 @@ describe("GatewayContents", () => {
     expect(await pulumi.isSecret(gc.rawKeys)).toBe(true);
     // `key` itself is made secret by the engine (additionalSecretOutputs), which mocks skip.
     expect(await pulumi.isSecret(gc.credentials["openai-main"]!.values)).toBe(true);
-    const types = recorded.map((r) => `${r.type} ${r.name}`);
+    // Registration order follows the dependencies (models wait on their credential), not the
+    // order of the config, so the set is compared.
+    const types = recorded.map((r) => `${r.type} ${r.name}`).sort();
     expect(types).toEqual([
       "litellm:admin:GatewayContents gw",
-      "pulumi-nodejs:dynamic/litellm:ProviderCredential gw-credential-openai-main",
       "pulumi-nodejs:dynamic/litellm:ModelAlias gw-model-fast",
+      "pulumi-nodejs:dynamic/litellm:ProviderCredential gw-credential-openai-main",
       "pulumi-nodejs:dynamic/litellm:VirtualKey gw-key-svc",
     ]);
     const key = recorded.find((r) => r.name === "gw-key-svc")!;
