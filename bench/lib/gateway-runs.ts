@@ -3,6 +3,8 @@
  * start of the stack against the compose baseline, and no-op `up` and `drift` runs at N admin
  * objects with the admin calls counted at the proxy in front of the gateway.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import {
   createTestStack,
   freePort,
@@ -64,9 +66,14 @@ async function countedStack(prefix: string, n: number, seed: number): Promise<Co
   };
 }
 
-async function cli(t: TestStack, verb: string, expected: readonly number[] = [0]): Promise<number> {
+async function cli(
+  t: TestStack,
+  verb: string,
+  args: readonly string[] = [],
+  expected: readonly number[] = [0],
+): Promise<number> {
   const started = Date.now();
-  const r = await t.cli(verb);
+  const r = await t.cli(verb, args);
   if (!expected.includes(r.code)) {
     throw new Error(`npm run ${verb} on ${t.name} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
   }
@@ -155,6 +162,8 @@ export async function coldStarts(
 export interface CountedRun {
   seconds: number;
   calls: Calls;
+  /** Of a drift run: the wall time of each of its steps in seconds (its `--json` timingsMs). */
+  steps?: Record<string, number>;
 }
 
 /** What one N measured. */
@@ -199,6 +208,12 @@ export function stateSize(raw: string): StateSize {
   };
 }
 
+/** The steps of a drift run from its `--json` report, in seconds. */
+export function driftSteps(json: string): Record<string, number> {
+  const timings = (JSON.parse(json) as { timingsMs?: Record<string, number> }).timingsMs ?? {};
+  return Object.fromEntries(Object.entries(timings).map(([step, ms]) => [step, seconds(ms)]));
+}
+
 /** A stack with `n` objects: its first up, then `runs` no-op ups and `runs` drift checks. */
 export async function atScale(
   n: number,
@@ -209,16 +224,18 @@ export async function atScale(
   try {
     const firstUpSeconds = seconds(await cli(s.t, "up"));
     log(`N=${n}: first up ${firstUpSeconds} s`);
-    const counted = async (verb: string): Promise<CountedRun> => {
+    const counted = async (verb: string, args: readonly string[] = []): Promise<CountedRun> => {
       s.proxy.resetRequests();
-      const ms = await cli(s.t, verb);
+      const ms = await cli(s.t, verb, args);
       return { seconds: seconds(ms), calls: callsOf(s.proxy.requests()) };
     };
+    const report = path.join(s.t.dir, "drift.json");
     const noopUps: CountedRun[] = [];
     const drifts: CountedRun[] = [];
     for (let i = 0; i < runs; i++) {
       noopUps.push(await counted("up"));
-      drifts.push(await counted("drift"));
+      const drift = await counted("drift", ["--json", report]);
+      drifts.push({ ...drift, steps: driftSteps(readFileSync(report, "utf8")) });
       const [u, d] = [noopUps[i] as CountedRun, drifts[i] as CountedRun];
       log(
         `N=${n} run ${i + 1}: no-op up ${u.seconds} s (${u.calls.reads} reads, ${u.calls.writes} writes), drift ${d.seconds} s (${d.calls.reads} reads, ${d.calls.writes} writes)`,

@@ -73,6 +73,27 @@ export function plotData(results: BenchResults): Record<string, unknown> {
   };
 }
 
+/** Where a drift run's time goes: each step's median wall time at each N (steps overlap). */
+export function driftStepsTable(scale: readonly ScaleResult[]): string[] {
+  const steps = [
+    ...new Set(scale.flatMap((s) => s.drifts.flatMap((d) => Object.keys(d.steps ?? {})))),
+  ];
+  if (steps.length === 0) {
+    return [];
+  }
+  return [
+    "Where a drift run's time goes, from its own `--json` report (`timingsMs`): the median wall time of each step in seconds. The refresh, the containers' check and the listing of unmanaged objects run side by side, so the total is less than their sum.",
+    "",
+    `| step | ${scale.map((s) => `N=${s.n}`).join(" | ")} |`,
+    `| --- | ${scale.map(() => "---").join(" | ")} |`,
+    ...steps.map(
+      (step) =>
+        `| ${step} | ${scale.map((s) => r1(median(s.drifts.map((d) => d.steps?.[step] ?? 0)))).join(" | ")} |`,
+    ),
+    "",
+  ];
+}
+
 export function renderReport(results: BenchResults, plotFile: string | undefined): string {
   const { machine, cold, scale } = results;
   const out: string[] = [];
@@ -182,6 +203,7 @@ export function renderReport(results: BenchResults, plotFile: string | undefined
   if (plotFile !== undefined) {
     p(`![No-op up and drift against N](${plotFile})`, "");
   }
+  p(...driftStepsTable(scale));
 
   // 4. State
   p(

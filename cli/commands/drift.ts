@@ -1,9 +1,11 @@
 import { writeFileSync } from "node:fs";
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { CommandError } from "@pulumi/pulumi/automation";
 import { ensureBuilt } from "../build";
 import type { Command } from "../command";
 import { CliError, EXIT } from "../report";
+import { exportState, stackOutputs } from "../exported";
+import { StepTimes } from "../timings";
 import { openStack } from "../workspace";
 import { outOfBandContainers } from "../../drift/containers";
 import {
@@ -28,6 +30,26 @@ async function gatewayState(baseUrl: string): Promise<"ok" | "down" | "no-db"> {
   }
 }
 
+/** A preview with refresh (writes nothing): its engine events; a failure names its errors. */
+async function refreshPreview(stack: Stack): Promise<EngineEvent[]> {
+  const events: EngineEvent[] = [];
+  try {
+    await stack.preview({ refresh: true, diff: true, onEvent: (e) => events.push(e) });
+  } catch (err) {
+    if (err instanceof CommandError) {
+      const lines = String(err.message)
+        .split("\n")
+        .filter((l) => /error:/.test(l))
+        .map((l) => `  ${l.trim()}`);
+      throw new CliError(
+        `the drift check of stack '${stack.name}' failed (nothing was changed):\n${[...new Set(lines)].join("\n")}`,
+      );
+    }
+    throw err;
+  }
+  return events;
+}
+
 /** `npm run drift`: compares the real gateway with the stack; writes nothing. */
 export const drift: Command = {
   name: "drift",
@@ -39,52 +61,61 @@ only a summary: each drifted resource by its config name, each property as old â
 value, then the declared one; "changed" for secrets). Objects on the gateway that the stack does
 not own are listed as information, not drift. Nothing is written: no state, no config.
 Exit codes: 0 no drift, ${DRIFT_FOUND} drift found, 1 the check failed (e.g. the backend or Docker does not
-answer), 2 bad command line. --json FILE also writes the report as JSON (no secrets).
+answer), 2 bad command line. --json FILE also writes the report as JSON (no secrets), with the
+wall time of each step (timingsMs).
 npm run up repairs what drift reports (it refreshes first). Scheduling: docs/drift.md.`,
   flags: {
     json: { type: "string", value: "FILE", help: "also write the report as JSON to FILE" },
   },
   async run(target, flags) {
-    await ensureBuilt();
-    const stack = await openStack(target, { create: false });
-    const outputs = await stack.outputs();
+    const times = new StepTimes();
+    const started = performance.now();
+    await times.step("build check", () => ensureBuilt());
+    const stack = await times.step("stack select", () => openStack(target, { create: false }));
+    // One export serves the outputs, the containers' declared settings and the owned objects.
+    const exported = await times.step("state export", () => exportState(stack));
+    const outputs = stackOutputs(exported.resources);
     // The URL the stack administers the gateway through (LITELLM_BASE_URL, the consuming
     // server's, may not be reachable from here; stacks deployed before adminUrl have only it).
-    const baseUrl = (outputs["adminUrl"]?.value ?? outputs["LITELLM_BASE_URL"]?.value) as
-      string | undefined;
-    const masterKey = outputs["LITELLM_MASTER_KEY"]?.value as string | undefined;
+    const baseUrl = (outputs["adminUrl"] ?? outputs["LITELLM_BASE_URL"]) as string | undefined;
+    const masterKey = outputs["LITELLM_MASTER_KEY"] as string | undefined;
     const notes: string[] = [];
-    const state = baseUrl === undefined ? undefined : await gatewayState(baseUrl);
-    const gatewayAnswers = state === "ok";
-    if (state === "down" || state === "no-db") {
-      notes.push(
-        `the gateway at ${baseUrl} ${state === "down" ? "does not answer" : "has no database connection"}, so its credentials, model aliases and virtual keys were not compared; npm run up -- --stack ${stack.name} repairs it, then run drift again`,
-      );
-    }
-    const events: EngineEvent[] = [];
-    try {
-      await stack.preview({ refresh: true, diff: true, onEvent: (e) => events.push(e) });
-    } catch (err) {
-      if (err instanceof CommandError) {
-        const lines = String(err.message)
-          .split("\n")
-          .filter((l) => /error:/.test(l))
-          .map((l) => `  ${l.trim()}`);
-        throw new CliError(
-          `the drift check of stack '${stack.name}' failed (nothing was changed):\n${[...new Set(lines)].join("\n")}`,
-        );
-      }
-      throw err;
-    }
+    // The refresh, the containers' check and the listing of unmanaged objects read independent
+    // things (nothing is written), so they run side by side.
+    const [events, outOfBand, unmanaged] = await Promise.all([
+      times.step("preview --refresh", () => refreshPreview(stack)),
+      times.step("containers", () => outOfBandContainers(exported.deployment)),
+      times.step("gateway and unmanaged objects", async () => {
+        const state = baseUrl === undefined ? undefined : await gatewayState(baseUrl);
+        if (state === "down" || state === "no-db") {
+          notes.push(
+            `the gateway at ${baseUrl} ${state === "down" ? "does not answer" : "has no database connection"}, so its credentials, model aliases and virtual keys were not compared; npm run up -- --stack ${stack.name} repairs it, then run drift again`,
+          );
+        }
+        if (state !== "ok" || masterKey === undefined || baseUrl === undefined) {
+          return [];
+        }
+        try {
+          return await unmanagedObjects(
+            { baseUrl, masterKey, stack: stack.name },
+            ownedIds(exported.deployment),
+          );
+        } catch (err) {
+          notes.push(
+            `objects not managed by the stack could not be listed: ${(err as Error).message}`,
+          );
+          return [];
+        }
+      }),
+    ]);
     const report: DriftReport = {
       stack: stack.name,
       drifted: false,
       resources: driftedResources(events),
-      unmanaged: [],
+      unmanaged,
       notes,
     };
-    const deployment = (await stack.exportStack()).deployment;
-    for (const r of await outOfBandContainers(deployment)) {
+    for (const r of outOfBand) {
       report.resources = report.resources.filter((x) => x.urn !== r.urn);
       report.resources.push({
         name: containerName(r.urn, r.name),
@@ -96,22 +127,11 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
       });
     }
     report.drifted = report.resources.length > 0 || notes.length > 0;
-    if (gatewayAnswers && masterKey !== undefined && baseUrl !== undefined) {
-      try {
-        report.unmanaged = await unmanagedObjects(
-          { baseUrl, masterKey, stack: stack.name },
-          ownedIds(deployment),
-        );
-      } catch (err) {
-        notes.push(
-          `objects not managed by the stack could not be listed: ${(err as Error).message}`,
-        );
-      }
-    }
+    times.ms["total"] = Math.round(performance.now() - started);
     process.stdout.write(formatSummary(report));
     const json = flags["json"];
     if (typeof json === "string") {
-      writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+      writeFileSync(json, `${JSON.stringify({ ...report, timingsMs: times.ms }, null, 2)}\n`);
     }
     return report.drifted ? DRIFT_FOUND : EXIT.ok;
   },

@@ -9,7 +9,14 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, onTestFinished, test } from "vitest";
 import { composeFile } from "../../bench/compose/compose";
-import { callsOf, countsFor, stateSize } from "../../bench/lib/gateway-runs";
+import {
+  callsOf,
+  countsFor,
+  driftSteps,
+  stateSize,
+  type ScaleResult,
+} from "../../bench/lib/gateway-runs";
+import { driftStepsTable } from "../../bench/lib/report";
 import { fit, median } from "../../bench/lib/stats";
 import { seedObjects } from "../faults/convergence";
 
@@ -66,6 +73,41 @@ test("stateSize measures the file, the dynamic resources and their serialized pr
   expect(size.dynamicResources).toBe(2);
   expect(size.bytesPerDynamicResource).toBe(Buffer.byteLength(JSON.stringify(dynamic)));
   expect(size.bytesPerSerializedProvider).toBe(102);
+});
+
+test("driftSteps reads a drift report's timingsMs as seconds; a report without them has none", () => {
+  expect(
+    driftSteps(JSON.stringify({ timingsMs: { "preview --refresh": 9460, total: 12049 } })),
+  ).toEqual({ "preview --refresh": 9.5, total: 12 });
+  expect(driftSteps(JSON.stringify({ drifted: false }))).toEqual({});
+});
+
+test("driftStepsTable gives each step's median per N, a step missing from a run counting 0", () => {
+  const at = (n: number, steps: Record<string, number>[]): ScaleResult =>
+    ({
+      n,
+      drifts: steps.map((st) => ({
+        seconds: 0,
+        calls: { reads: 0, writes: 0, health: 0 },
+        steps: st,
+      })),
+    }) as unknown as ScaleResult;
+  const table = driftStepsTable([
+    at(10, [
+      { preview: 8, total: 11 },
+      { preview: 10, total: 13 },
+      { preview: 9, total: 12 },
+    ]),
+    at(50, [{ preview: 12, total: 15, containers: 1 }]),
+  ]);
+  expect(table.slice(2, 7)).toEqual([
+    "| step | N=10 | N=50 |",
+    "| --- | --- | --- |",
+    "| preview | 9 | 12 |",
+    "| total | 12 | 15 |",
+    "| containers | 0 | 1 |",
+  ]);
+  expect(driftStepsTable([at(10, [{}])])).toEqual([]);
 });
 
 test("the compose baseline: no host port for the database, the gateway on 127.0.0.1, secrets left to the env", () => {

@@ -17,6 +17,7 @@ import { DB_NAME, DB_USER } from "../../components/database";
 import { stackNames, type StackNames } from "../../components/naming";
 import { ensureBuilt } from "../../cli/build";
 import { unprotectAll } from "../../cli/data";
+import { exportState, plainValue, type ExportedResource } from "../../cli/exported";
 import { openStack, pulumiExecutable } from "../../cli/workspace";
 import { freePort } from "../support/net";
 import {
@@ -359,7 +360,7 @@ async function auditStack(
       }
     }
     // One decrypted export for the generated passwords and the raw virtual keys.
-    const decrypted = await decryptedResources(t.stack);
+    const decrypted = (await exportState(t.stack)).resources;
     for (const [resource, value] of passwordsIn(decrypted)) {
       secrets.push({ label: `RandomPassword ${resource}`, value });
     }
@@ -460,28 +461,7 @@ export async function sweepDocker(stack: string): Promise<void> {
  * its decrypted state: what the secret checks look for.
  */
 export async function generatedPasswords(stack: Stack): Promise<Map<string, string>> {
-  return passwordsIn(await decryptedResources(stack));
-}
-
-/** A resource of `pulumi stack export --show-secrets`. */
-interface ExportedResource {
-  urn: string;
-  type: string;
-  outputs?: Record<string, unknown>;
-}
-
-/** The stack's resources, secrets decrypted (the Automation API's export). */
-async function decryptedResources(stack: Stack): Promise<ExportedResource[]> {
-  return (
-    ((await stack.exportStack()).deployment as { resources?: ExportedResource[] }).resources ?? []
-  );
-}
-
-/** An output value of a decrypted export: plain, or a secret `{ plaintext: JSON }`. */
-function plainValue(raw: unknown): unknown {
-  return raw !== null && typeof raw === "object" && "plaintext" in raw
-    ? (JSON.parse(String(raw.plaintext)) as unknown)
-    : raw;
+  return passwordsIn((await exportState(stack)).resources);
 }
 
 /** A resource's name (the URN's last segment). */

@@ -1,0 +1,43 @@
+/**
+ * A stack's state as the Automation API exports it (`pulumi stack export --show-secrets`: secrets
+ * decrypted), read once by the commands that need both its resources and its outputs.
+ */
+import type { Stack } from "@pulumi/pulumi/automation";
+
+/** A resource of the export. */
+export interface ExportedResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** The export: the deployment as the Automation API returns it, and its resources. */
+export interface Exported {
+  deployment: unknown;
+  resources: ExportedResource[];
+}
+
+/** Exports the stack once (one CLI call). */
+export async function exportState(stack: Stack): Promise<Exported> {
+  const deployment = (await stack.exportStack()).deployment as {
+    resources?: ExportedResource[];
+  };
+  return { deployment, resources: deployment.resources ?? [] };
+}
+
+/** A value of the export: plain, or a decrypted secret (`{ plaintext: JSON }`). */
+export function plainValue(raw: unknown): unknown {
+  return raw !== null && typeof raw === "object" && "plaintext" in raw
+    ? (JSON.parse(String(raw.plaintext)) as unknown)
+    : raw;
+}
+
+/** The stack's outputs (of its `pulumi:pulumi:Stack` resource), secrets decrypted. */
+export function stackOutputs(resources: readonly ExportedResource[]): Record<string, unknown> {
+  const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  return Object.fromEntries(
+    Object.entries(root?.outputs ?? {}).map(([name, value]) => [name, plainValue(value)]),
+  );
+}
