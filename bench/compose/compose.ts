@@ -4,8 +4,10 @@
  * file is generated from the components' own constants (user, database, PGDATA, ports, the
  * healthchecks, the gateway's settings file), so it runs the same local images with the same env
  * and start order as `npm run up`: Postgres with no host port on a private network, LiteLLM on
- * 127.0.0.1 once the database is healthy. LiteLLM migrates at its own start here (the compose
- * way); the stack runs the migrations as a step of their own.
+ * 127.0.0.1 once the database is healthy. Two ways to migrate: `step`, what the stack does (a
+ * one-shot migration service of the same image that the gateway waits for, and the gateway serves
+ * with DISABLE_SCHEMA_UPDATE=true: the same env), and `inline`, LiteLLM's own docker-compose way
+ * (the gateway migrates at its start).
  *
  * Secrets stay out of the file: compose substitutes them from the environment of its process.
  * Every object is labelled litellm-stack.test, so scripts/e2e-cleanup.sh removes what a crashed
@@ -24,6 +26,7 @@ import {
   GATEWAY_PORT,
   gatewayCommand,
 } from "../../components/gateway";
+import { MIGRATE_COMMAND } from "../../components/migration";
 import { DB_HOST } from "../../components/naming";
 import { run, type RunResult } from "../../test/e2e/harness";
 import type { SeedObjects } from "../../test/faults/convergence";
@@ -41,10 +44,21 @@ export interface ComposeFileArgs {
   port: number;
   /** The gateway settings file on the host (mounted where the stack uploads it). */
   settingsFile: string;
+  /** How the database is migrated (see the file's comment). */
+  migrations: ComposeMigrations;
 }
+
+/** `step`: a one-shot migration service first, as the stack does; `inline`: at the gateway's start. */
+export type ComposeMigrations = "step" | "inline";
+
+/** The migration service of the `step` baseline. */
+const MIGRATE_SERVICE = "litellm-migrate";
 
 /** The compose file (JSON, which compose reads as YAML) of the baseline. */
 export function composeFile(args: ComposeFileArgs): string {
+  const databaseUrl = `postgresql://${DB_USER}:\${DB_PASSWORD:?}@${DB_HOST}:5432/${DB_NAME}`;
+  const dbHealthy = { [DB_HOST]: { condition: "service_healthy" } };
+  const step = args.migrations === "step";
   const file = {
     services: {
       [DB_HOST]: {
@@ -65,14 +79,29 @@ export function composeFile(args: ComposeFileArgs): string {
         restart: "unless-stopped",
         labels: TEST_LABEL,
       },
+      ...(step
+        ? {
+            [MIGRATE_SERVICE]: {
+              image: args.litellmImage,
+              depends_on: dbHealthy,
+              environment: { DATABASE_URL: databaseUrl },
+              command: [...MIGRATE_COMMAND],
+              restart: "no",
+              labels: TEST_LABEL,
+            },
+          }
+        : {}),
       litellm: {
         image: args.litellmImage,
-        depends_on: { [DB_HOST]: { condition: "service_healthy" } },
+        depends_on: step
+          ? { ...dbHealthy, [MIGRATE_SERVICE]: { condition: "service_completed_successfully" } }
+          : dbHealthy,
         environment: {
-          DATABASE_URL: `postgresql://${DB_USER}:\${DB_PASSWORD:?}@${DB_HOST}:5432/${DB_NAME}`,
+          DATABASE_URL: databaseUrl,
           LITELLM_MASTER_KEY: "${LITELLM_MASTER_KEY:?}",
           LITELLM_SALT_KEY: "${LITELLM_SALT_KEY:?}",
           STORE_MODEL_IN_DB: "True",
+          ...(step ? { DISABLE_SCHEMA_UPDATE: "true" } : {}),
           UI_USERNAME: "admin",
           UI_PASSWORD: "${UI_PASSWORD:?}",
           LITELLM_LOCAL_MODEL_COST_MAP: "True",
@@ -116,6 +145,7 @@ export function composeProject(
   name: string,
   images: { postgres: string; litellm: string },
   port: number,
+  migrations: ComposeMigrations,
 ): ComposeProject {
   const dir = mkdtempSync(path.join(tmpdir(), "litellm-stack-compose-"));
   const settingsFile = path.join(dir, "litellm-stack.yaml");
@@ -137,6 +167,7 @@ export function composeProject(
       litellmImage: images.litellm,
       port,
       settingsFile,
+      migrations,
     }),
   );
   const masterKey = secret("sk-");

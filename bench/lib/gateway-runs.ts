@@ -14,7 +14,7 @@ import {
 } from "../../test/e2e/harness";
 import { seedContents, seedObjects, type ContentCounts } from "../../test/faults/convergence";
 import { startFaultProxy, type FaultProxy, type RecordedRequest } from "../../test/faults/proxy";
-import { composeProject } from "../compose/compose";
+import { composeProject, type ComposeMigrations } from "../compose/compose";
 import { coldUpPhases, type Phase } from "./timeline";
 
 /** N admin objects: a tenth credentials, four tenths model aliases, half virtual keys. */
@@ -83,7 +83,10 @@ async function cli(
 /** One cold start of each side. */
 export interface ColdRound {
   stackSeconds: number;
+  /** The compose baseline with the same env: a migration service first (what the stack does). */
   composeSeconds: number;
+  /** The compose baseline that migrates at the gateway's start (LiteLLM's docker-compose way). */
+  composeInlineSeconds: number;
   /** Of the stack's cold up. */
   phases: Phase[];
 }
@@ -106,11 +109,16 @@ async function stackColdStart(
 }
 
 /** `docker-compose up -d` plus register.sh with the same `n` objects, until the last one is in. */
-async function composeColdStart(n: number, round: number): Promise<number> {
+async function composeColdStart(
+  n: number,
+  round: number,
+  migrations: ComposeMigrations,
+): Promise<number> {
   const project = composeProject(
-    `bench-compose-${round}-${Date.now().toString(36)}`,
+    `bench-compose-${migrations}-${round}-${Date.now().toString(36)}`,
     { postgres: POSTGRES_IMAGE, litellm: LITELLM_IMAGE },
     await freePort(),
+    migrations,
   );
   try {
     const started = Date.now();
@@ -131,8 +139,8 @@ async function composeColdStart(n: number, round: number): Promise<number> {
 }
 
 /**
- * `rounds` cold starts of each side with `n` objects, alternating which goes first so that
- * neither always meets a warmer machine.
+ * `rounds` cold starts of each side with `n` objects, the order of the three sides rotating from
+ * round to round so that none always meets a warmer machine.
  */
 export async function coldStarts(
   n: number,
@@ -141,18 +149,30 @@ export async function coldStarts(
 ): Promise<ColdRound[]> {
   const out: ColdRound[] = [];
   for (let round = 1; round <= rounds; round++) {
-    let stack: { seconds: number; phases: Phase[] } | undefined;
-    let composeSeconds = 0;
-    if (round % 2 === 1) {
-      stack = await stackColdStart(n, round);
-      composeSeconds = await composeColdStart(n, round);
-    } else {
-      composeSeconds = await composeColdStart(n, round);
-      stack = await stackColdStart(n, round);
+    let stack: { seconds: number; phases: Phase[] } = { seconds: 0, phases: [] };
+    const compose: Record<ComposeMigrations, number> = { step: 0, inline: 0 };
+    const sides: Array<() => Promise<void>> = [
+      async () => {
+        stack = await stackColdStart(n, round);
+      },
+      async () => {
+        compose.step = await composeColdStart(n, round, "step");
+      },
+      async () => {
+        compose.inline = await composeColdStart(n, round, "inline");
+      },
+    ];
+    for (let i = 0; i < sides.length; i++) {
+      await (sides[(i + round - 1) % sides.length] as () => Promise<void>)();
     }
-    out.push({ stackSeconds: stack.seconds, composeSeconds, phases: stack.phases });
+    out.push({
+      stackSeconds: stack.seconds,
+      composeSeconds: compose.step,
+      composeInlineSeconds: compose.inline,
+      phases: stack.phases,
+    });
     log(
-      `cold start round ${round}: npm run up ${stack.seconds} s, compose + script ${composeSeconds} s`,
+      `cold start round ${round}: npm run up ${stack.seconds} s, compose + script ${compose.step} s (migration service), ${compose.inline} s (inline migration)`,
     );
   }
   return out;

@@ -118,21 +118,22 @@ export function renderReport(results: BenchResults, plotFile: string | undefined
   // 1. Cold start
   const stackCold = median(cold.map((c) => c.stackSeconds));
   const composeCold = median(cold.map((c) => c.composeSeconds));
+  const inlineCold = median(cold.map((c) => c.composeInlineSeconds));
   const ratios = cold.map((c) => c.stackSeconds / c.composeSeconds);
   p(
     `## 1. Cold start to ready, N=${results.coldN} admin objects`,
     "",
-    "From nothing (no container, volume or network) to a gateway that serves every object: `npm run up`, against the hand-made alternative, `docker-compose up -d` (Debian's docker-compose, the same local images, env, healthcheck and start order: bench/compose/compose.ts) plus a shell script that waits for readiness and registers the same objects with one curl call each (bench/compose/register.sh). The two sides alternate which goes first.",
+    "From nothing (no container, volume or network) to a gateway that serves every object: `npm run up`, against the hand-made alternative, `docker-compose up -d` (Debian's docker-compose, the same local images, healthchecks and start order: bench/compose/compose.ts) plus a shell script that waits for readiness and registers the same objects with one curl call each (bench/compose/register.sh). The equivalent compose file has the same env as the stack, so it migrates the same way: a one-shot migration service of the LiteLLM image that the gateway waits for (`service_completed_successfully`), the gateway serving with `DISABLE_SCHEMA_UPDATE=true`, as LiteLLM recommends wherever a job migrates. The last column is LiteLLM's own docker-compose way instead, the gateway migrating at its start: one LiteLLM boot fewer, and no way to migrate before an old gateway is replaced. The three sides rotate which goes first.",
     "",
-    "| run | `npm run up` (s) | compose + script (s) | ratio |",
-    "| --- | --- | --- | --- |",
+    "| run | `npm run up` (s) | compose + script, migration service (s) | ratio | compose + script, inline migration (s) | ratio |",
+    "| --- | --- | --- | --- | --- | --- |",
     ...cold.map(
       (c, i) =>
-        `| ${i + 1} | ${r1(c.stackSeconds)} | ${r1(c.composeSeconds)} | ${r2(c.stackSeconds / c.composeSeconds)} |`,
+        `| ${i + 1} | ${r1(c.stackSeconds)} | ${r1(c.composeSeconds)} | ${r2(c.stackSeconds / c.composeSeconds)} | ${r1(c.composeInlineSeconds)} | ${r2(c.stackSeconds / c.composeInlineSeconds)} |`,
     ),
-    `| **median** | **${r1(stackCold)}** | **${r1(composeCold)}** | **${r2(stackCold / composeCold)}** (median of the per-run ratios: ${r2(median(ratios))}) |`,
+    `| **median** | **${r1(stackCold)}** | **${r1(composeCold)}** | **${r2(stackCold / composeCold)}** (median of the per-run ratios: ${r2(median(ratios))}) | **${r1(inlineCold)}** | **${r2(stackCold / inlineCold)}** |`,
     "",
-    `Target: ratio ≤ 1.2 — ${verdict(stackCold / composeCold <= 1.2)}.`,
+    `Target: ratio ≤ 1.2 against the equivalent compose file — ${verdict(stackCold / composeCold <= 1.2)}.`,
     "",
   );
 

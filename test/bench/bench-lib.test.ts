@@ -116,6 +116,7 @@ test("the compose baseline: no host port for the database, the gateway on 127.0.
     litellmImage: "litellm:local",
     port: 4321,
     settingsFile: "/tmp/s.yaml",
+    migrations: "inline",
   });
   const file = JSON.parse(text) as {
     services: Record<
@@ -133,6 +134,41 @@ test("the compose baseline: no host port for the database, the gateway on 127.0.
     "${LITELLM_MASTER_KEY:?}",
   );
   expect(text).not.toMatch(/sk-[A-Za-z0-9]/);
+});
+
+test("the compose baseline with a migration step: the gateway waits for the one-shot migration and serves with DISABLE_SCHEMA_UPDATE", () => {
+  const file = JSON.parse(
+    composeFile({
+      postgresImage: "pg:local",
+      litellmImage: "litellm:local",
+      port: 4321,
+      settingsFile: "/tmp/s.yaml",
+      migrations: "step",
+    }),
+  ) as {
+    services: Record<
+      string,
+      {
+        image: string;
+        command?: string[];
+        depends_on?: unknown;
+        restart?: string;
+        environment: Record<string, string>;
+      }
+    >;
+  };
+  expect(Object.keys(file.services).sort()).toEqual(["litellm", "litellm-db", "litellm-migrate"]);
+  const migrate = file.services["litellm-migrate"];
+  expect(migrate?.image).toBe("litellm:local");
+  expect(migrate?.command).toEqual(["--skip_server_startup"]);
+  expect(migrate?.restart).toBe("no");
+  expect(migrate?.depends_on).toEqual({ "litellm-db": { condition: "service_healthy" } });
+  expect(Object.keys(migrate?.environment ?? {})).toEqual(["DATABASE_URL"]);
+  expect(file.services["litellm"]?.depends_on).toEqual({
+    "litellm-db": { condition: "service_healthy" },
+    "litellm-migrate": { condition: "service_completed_successfully" },
+  });
+  expect(file.services["litellm"]?.environment["DISABLE_SCHEMA_UPDATE"]).toBe("true");
 });
 
 test("register.sh waits for readiness, then posts each credential, model and key in the admin API's shapes", async () => {
