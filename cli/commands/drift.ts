@@ -79,7 +79,9 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
     // server's, may not be reachable from here; stacks deployed before adminUrl have only it).
     const baseUrl = (outputs["adminUrl"] ?? outputs["LITELLM_BASE_URL"]) as string | undefined;
     const masterKey = outputs["LITELLM_MASTER_KEY"] as string | undefined;
+    // Notes that mean drift (the gateway could not be compared), and notes that do not.
     const notes: string[] = [];
+    const infoNotes: string[] = [];
     // The refresh, the containers' check and the listing of unmanaged objects read independent
     // things (nothing is written), so they run side by side.
     const [events, outOfBand, unmanaged] = await Promise.all([
@@ -101,7 +103,7 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
             ownedIds(exported.deployment),
           );
         } catch (err) {
-          notes.push(
+          infoNotes.push(
             `objects not managed by the stack could not be listed: ${(err as Error).message}`,
           );
           return [];
@@ -127,6 +129,7 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
       });
     }
     report.drifted = report.resources.length > 0 || notes.length > 0;
+    report.notes.push(...infoNotes);
     times.ms["total"] = Math.round(performance.now() - started);
     process.stdout.write(formatSummary(report));
     const json = flags["json"];
