@@ -3,7 +3,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GATEWAY_CONFIG_PATH, gatewaySettings } from "./gateway-settings";
-import { MIGRATE_COMMAND, Migration } from "./migration";
+import { MIGRATE_COMMAND, MIGRATE_ENTRYPOINT, Migration } from "./migration";
 import { hostUrl, stackLabels } from "./naming";
 import { REDIS_HOST, REDIS_PORT, type Redis } from "./redis";
 import { SaltGuard } from "./salt-guard";
@@ -193,6 +193,7 @@ export class Gateway extends pulumi.ComponentResource {
       {
         stack: args.stack,
         image: args.image,
+        entrypoint: MIGRATE_ENTRYPOINT,
         command: MIGRATE_COMMAND,
         network: args.network,
         databaseUrl: args.databaseUrl,

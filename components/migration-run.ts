@@ -10,7 +10,9 @@ import { spawn, spawnSync } from "node:child_process";
 export interface MigrationInputs {
   /** The LiteLLM image whose migrations run. */
   image: string;
-  /** The command that runs the image's migrations and exits (after the image's entrypoint). */
+  /** The entrypoint of the migration container (`docker run --entrypoint`). */
+  entrypoint: string;
+  /** The arguments of the entrypoint that run the image's migrations and exit. */
   command: string[];
   /** The private network the database is on. */
   network: string;
@@ -57,6 +59,8 @@ export async function runMigration(
     "-e",
     "DATABASE_URL",
     ...inputs.labels.flatMap((l) => ["--label", l]),
+    "--entrypoint",
+    inputs.entrypoint,
     inputs.image,
     ...inputs.command,
   ];

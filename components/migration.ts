@@ -4,11 +4,27 @@ import type { MigrationInputs, MigrationOutputs } from "./migration-run";
 import { stackLabels } from "./naming";
 
 /**
- * The arguments that make LiteLLM's CLI (the entrypoint of the upstream and the local image) run
- * the database setup, `prisma migrate deploy` included, and exit instead of serving. It exits 0
- * on success and non-zero when the database is unreachable or a migration fails.
+ * The program that runs LiteLLM's migration job and exits: litellm-proxy-extras'
+ * `ProxyExtrasDBManager.run_migration_job` (`prisma migrate deploy` with LiteLLM's recovery of
+ * failed migrations, then the request-log indexes, built before it returns), which is what
+ * `litellm --skip_server_startup` runs before it imports the whole proxy server only to exit
+ * (~15 s of CPU). An image whose litellm-proxy-extras has no `run_migration_job` (older than
+ * LiteLLM 1.108.13's 0.4.110) runs `litellm --skip_server_startup` instead. Exit 0 on success,
+ * non-zero when the database is unreachable or a migration fails.
  */
-export const MIGRATE_COMMAND: readonly string[] = ["--skip_server_startup"];
+export const MIGRATE_SCRIPT = [
+  "import os, sys",
+  "try:",
+  "    from litellm_proxy_extras.utils import ProxyExtrasDBManager as db",
+  "    job = db.run_migration_job",
+  "except (ImportError, AttributeError):",
+  '    os.execvp("litellm", ["litellm", "--skip_server_startup"])',
+  "sys.exit(0 if job(use_migrate=True, use_v2_resolver=True) else 1)",
+].join("\n");
+
+/** The migration container's entrypoint (instead of the image's `litellm`) and arguments. */
+export const MIGRATE_ENTRYPOINT = "python3";
+export const MIGRATE_COMMAND: readonly string[] = ["-c", MIGRATE_SCRIPT];
 
 /**
  * Runs LiteLLM's migrations once, in a one-shot container of the gateway image (`docker run --rm`
@@ -19,7 +35,7 @@ export const MIGRATE_COMMAND: readonly string[] = ["--skip_server_startup"];
  */
 const migrationProvider: pulumi.dynamic.ResourceProvider<MigrationInputs, MigrationOutputs> = {
   async diff(_id, olds, news) {
-    const replaces = (["image", "databaseId", "command"] as const).filter(
+    const replaces = (["image", "databaseId", "entrypoint", "command"] as const).filter(
       (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
     );
     const changes =
@@ -53,7 +69,9 @@ export interface MigrationArgs {
   stack: string;
   /** The LiteLLM image whose migrations run (the gateway's image). */
   image: pulumi.Input<string>;
-  /** The command that runs only the migrations and exits, given to the image's entrypoint. */
+  /** The migration container's entrypoint (e.g. {@link MIGRATE_ENTRYPOINT}). */
+  entrypoint: string;
+  /** The arguments of `entrypoint` that run only the migrations and exit. */
   command: readonly string[];
   /** The private network, by name. */
   network: pulumi.Input<string>;
@@ -80,6 +98,7 @@ export class Migration extends pulumi.dynamic.Resource {
       name,
       {
         image: args.image,
+        entrypoint: args.entrypoint,
         command: [...args.command],
         network: args.network,
         databaseUrl: pulumi.secret(args.databaseUrl),

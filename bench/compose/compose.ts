@@ -26,7 +26,7 @@ import {
   GATEWAY_PORT,
   gatewayCommand,
 } from "../../components/gateway";
-import { MIGRATE_COMMAND } from "../../components/migration";
+import { MIGRATE_COMMAND, MIGRATE_ENTRYPOINT } from "../../components/migration";
 import { DB_HOST } from "../../components/naming";
 import { run, type RunResult } from "../../test/e2e/harness";
 import type { SeedObjects } from "../../test/faults/convergence";
@@ -85,6 +85,7 @@ export function composeFile(args: ComposeFileArgs): string {
               image: args.litellmImage,
               depends_on: dbHealthy,
               environment: { DATABASE_URL: databaseUrl },
+              entrypoint: [MIGRATE_ENTRYPOINT],
               command: [...MIGRATE_COMMAND],
               restart: "no",
               labels: TEST_LABEL,

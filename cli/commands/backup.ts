@@ -13,6 +13,7 @@ import { stackGateway } from "../../backup/gateway";
 import { compareVersions, parseVersion } from "../../version-policy/policy";
 import type { Command } from "../command";
 import { docker, waitHealthy } from "../docker";
+import { readinessText, waitReadiness } from "../readiness";
 import { CliError, EXIT, log } from "../report";
 
 /** How long restore waits for the restarted gateway's /health/readiness. */
@@ -30,24 +31,14 @@ export function defaultBackupFile(stack: string, now: Date): string {
 const countsText = (c: BackupHeader["counts"]): string =>
   `${c.LiteLLM_VerificationToken} virtual keys, ${c.LiteLLM_ProxyModelTable} model aliases, ${c.LiteLLM_CredentialsTable} credentials`;
 
-/** Waits until GET <baseUrl>/health/readiness answers 200. */
-async function waitReady(baseUrl: string | undefined, name: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_S * 1000;
-  for (;;) {
-    if (baseUrl !== undefined) {
-      const ok = await fetch(`${baseUrl}/health/readiness`, { signal: AbortSignal.timeout(5000) })
-        .then((r) => r.status === 200)
-        .catch(() => false);
-      if (ok) {
-        return;
-      }
-    }
-    if (Date.now() > deadline) {
-      throw new CliError(
-        `the gateway ${name} was not ready within ${READY_TIMEOUT_S} s after the restore (${baseUrl ?? "no published port"}/health/readiness). Fix: npm run doctor`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 2000));
+/** Waits until the restarted gateway is ready (its database connected). */
+async function waitRestored(baseUrl: string | undefined, name: string): Promise<void> {
+  const state =
+    baseUrl === undefined ? "down" : await waitReadiness(baseUrl, READY_TIMEOUT_S, 2000);
+  if (state !== "ok") {
+    throw new CliError(
+      `the gateway ${name} was not ready within ${READY_TIMEOUT_S} s after the restore (${baseUrl ?? "no published port"}/health/readiness: it ${readinessText(state)}). Fix: npm run doctor`,
+    );
   }
 }
 
@@ -146,7 +137,7 @@ and waits for /health/readiness, also when pg_restore failed. docs/backup.md.`,
       }
       log(`started ${gw.gateway.name}; waiting for /health/readiness`);
       await waitHealthy(gw.gateway, READY_TIMEOUT_S).catch(() => undefined);
-      await waitReady(gw.baseUrl, gw.gateway.name);
+      await waitRestored(gw.baseUrl, gw.gateway.name);
     }
     log(`restored into stack '${target.stack}': ${countsText(await rowCounts(gw.db))}`);
     return EXIT.ok;

@@ -6,6 +6,7 @@ import type { Command } from "../command";
 import { CliError, EXIT } from "../report";
 import { exportState, stackOutputs } from "../exported";
 import { StepTimes } from "../timings";
+import { readiness, readinessText } from "../readiness";
 import { openStack } from "../workspace";
 import { outOfBandContainers } from "../../drift/containers";
 import {
@@ -18,17 +19,6 @@ import { ownedIds, unmanagedObjects } from "../../drift/unmanaged";
 
 /** Exit code of `npm run drift` when drift was found (0: none; 1: the check failed). */
 export const DRIFT_FOUND = 3;
-
-/** Whether the gateway answers, and whether its database is connected (its readiness). */
-async function gatewayState(baseUrl: string): Promise<"ok" | "down" | "no-db"> {
-  try {
-    const res = await fetch(`${baseUrl}/health/readiness`, { signal: AbortSignal.timeout(5000) });
-    const body = (await res.json().catch(() => ({}))) as { db?: unknown };
-    return res.ok && body.db === "connected" ? "ok" : "no-db";
-  } catch {
-    return "down";
-  }
-}
 
 /** A preview with refresh (writes nothing): its engine events; a failure names its errors. */
 async function refreshPreview(stack: Stack): Promise<EngineEvent[]> {
@@ -88,10 +78,10 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
       times.step("preview --refresh", () => refreshPreview(stack)),
       times.step("containers", () => outOfBandContainers(exported.deployment)),
       times.step("gateway and unmanaged objects", async () => {
-        const state = baseUrl === undefined ? undefined : await gatewayState(baseUrl);
+        const state = baseUrl === undefined ? undefined : await readiness(baseUrl);
         if (state === "down" || state === "no-db") {
           notes.push(
-            `the gateway at ${baseUrl} ${state === "down" ? "does not answer" : "has no database connection"}, so its credentials, model aliases and virtual keys were not compared; npm run up -- --stack ${stack.name} repairs it, then run drift again`,
+            `the gateway at ${baseUrl} ${readinessText(state)}, so its credentials, model aliases and virtual keys were not compared; npm run up -- --stack ${stack.name} repairs it, then run drift again`,
           );
         }
         if (state !== "ok" || masterKey === undefined || baseUrl === undefined) {

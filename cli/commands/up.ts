@@ -14,6 +14,7 @@ import { checkedConfig } from "../config-check";
 import { recoverInterrupted } from "../interrupted";
 import { ensureImages } from "../images";
 import { startStopped } from "./lifecycle";
+import { readinessText, waitReadiness } from "../readiness";
 import { CliError, EXIT, log } from "../report";
 import { openStack } from "../workspace";
 
@@ -70,6 +71,26 @@ async function removeOutOfBand(stack: Stack): Promise<void> {
   }
 }
 
+/**
+ * After up started a stopped container, the gateway may still be reconnecting to its database
+ * (a running gateway whose database was stopped answers "no database connection" for a while):
+ * the refresh would not read its contents then, and up would return before the gateway serves.
+ */
+async function waitStartedGateway(stack: Stack, timeoutSeconds: number): Promise<void> {
+  const outputs = await stack.outputs();
+  const url = (outputs["adminUrl"] ?? outputs["LITELLM_BASE_URL"])?.value as string | undefined;
+  if (url === undefined) {
+    return;
+  }
+  const state = await waitReadiness(url, timeoutSeconds);
+  if (state !== "ok") {
+    throw new CliError(
+      `the gateway at ${url} ${readinessText(state)} ${timeoutSeconds} s after its containers were started (gatewayWaitTimeout). Fix: npm run doctor -- --stack ${stack.name}`,
+    );
+  }
+  log(`the gateway at ${url} is ready (database connected)`);
+}
+
 /** `npm run up`: creates or updates the stack. */
 export const up: Command = {
   name: "up",
@@ -83,7 +104,9 @@ is not healthy, the last lines of its log are printed.
 
 It refreshes first (reads the real state of every resource), so one up repairs what
 npm run drift reports: a key or alias deleted by hand is created again, an edited one set back,
-a stopped or removed container started or recreated. --no-refresh skips that read for a faster
+a stopped or removed container started or recreated (a stopped container is started before the
+refresh, and up waits until the gateway is ready with its database connected, at most
+gatewayWaitTimeout seconds). --no-refresh skips that read for a faster
 apply from the recorded state, which repairs nothing.
 
 After an update that was killed half-way (SIGKILL, a crash), up first removes the lock the dead
@@ -131,7 +154,9 @@ and database password are saved into the stack's config), so switching back reus
     if (flags["no-refresh"] !== true) {
       await removeOutOfBand(stack);
       // The refresh reads the gateway's contents: a stopped gateway could not answer it.
-      await startStopped(target.stack, config.gatewayWaitTimeout);
+      if ((await startStopped(target.stack, config.gatewayWaitTimeout)).length > 0) {
+        await waitStartedGateway(stack, config.gatewayWaitTimeout);
+      }
     }
     await ensureImages(stack);
     try {

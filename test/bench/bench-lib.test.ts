@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, onTestFinished, test } from "vitest";
 import { composeFile } from "../../bench/compose/compose";
+import { MIGRATE_COMMAND, MIGRATE_ENTRYPOINT } from "../../components/migration";
 import {
   callsOf,
   countsFor,
@@ -150,6 +151,7 @@ test("the compose baseline with a migration step: the gateway waits for the one-
       string,
       {
         image: string;
+        entrypoint?: string[];
         command?: string[];
         depends_on?: unknown;
         restart?: string;
@@ -160,7 +162,8 @@ test("the compose baseline with a migration step: the gateway waits for the one-
   expect(Object.keys(file.services).sort()).toEqual(["litellm", "litellm-db", "litellm-migrate"]);
   const migrate = file.services["litellm-migrate"];
   expect(migrate?.image).toBe("litellm:local");
-  expect(migrate?.command).toEqual(["--skip_server_startup"]);
+  expect(migrate?.entrypoint).toEqual([MIGRATE_ENTRYPOINT]);
+  expect(migrate?.command).toEqual([...MIGRATE_COMMAND]);
   expect(migrate?.restart).toBe("no");
   expect(migrate?.depends_on).toEqual({ "litellm-db": { condition: "service_healthy" } });
   expect(Object.keys(migrate?.environment ?? {})).toEqual(["DATABASE_URL"]);

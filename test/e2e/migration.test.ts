@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import { expect, test } from "vitest";
-import { MIGRATE_COMMAND } from "../../components/migration";
+import { MIGRATE_COMMAND, MIGRATE_ENTRYPOINT } from "../../components/migration";
 import { runMigration } from "../../components/migration-run";
 import { LITELLM_VERSION, localGatewayImage } from "../../config";
 import {
@@ -19,6 +19,7 @@ import {
   ROOT,
   adminApi,
   chat,
+  dbQuery,
   deployTestStack,
   docker,
   inspect,
@@ -75,6 +76,7 @@ describeE2E("migrations as their own step", [POSTGRES_IMAGE, LITELLM_IMAGE, FROM
     const password = `pw-${uniqueSuffix()}-secret`;
     const error = await runMigration({
       image: LITELLM_IMAGE,
+      entrypoint: MIGRATE_ENTRYPOINT,
       command: [...MIGRATE_COMMAND],
       network: "bridge",
       databaseUrl: `postgresql://litellm:${password}@db.invalid:5432/litellm`,
@@ -138,6 +140,36 @@ describeE2E("migrations as their own step", [POSTGRES_IMAGE, LITELLM_IMAGE, FROM
       const migrated = await migrationFinishedAt(t);
       expect(Date.parse(migrated)).toBeLessThan(Date.parse(after.State.StartedAt));
       expect(Date.parse(migrated)).toBeGreaterThan(Date.parse(before.State.StartedAt));
+
+      // The migration job applied every migration the new image ships, none failed, and it
+      // built the request-log indexes the migrations leave out.
+      const shipped = Number(
+        execFileSync("docker", [
+          "run",
+          "--rm",
+          "--entrypoint",
+          "python3",
+          LITELLM_IMAGE,
+          "-c",
+          "import os, litellm_proxy_extras as e; d = os.path.join(os.path.dirname(e.__file__), 'migrations'); print(sum(os.path.isfile(os.path.join(d, n, 'migration.sql')) for n in os.listdir(d)))",
+        ])
+          .toString()
+          .trim(),
+      );
+      expect(shipped).toBeGreaterThan(100);
+      const ledger = await dbQuery(
+        t.names.db,
+        `SELECT count(*) FILTER (WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL) || ' ' || count(*) FILTER (WHERE finished_at IS NULL) FROM _prisma_migrations`,
+      );
+      const [applied, unfinished] = ledger.split(" ").map(Number);
+      expect(applied).toBeGreaterThanOrEqual(shipped);
+      expect(unfinished).toBe(0);
+      expect(
+        await dbQuery(
+          t.names.db,
+          `SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'LiteLLM_SpendLogs' AND indexname IN ('LiteLLM_SpendLogs_api_key_startTime_idx', 'LiteLLM_SpendLogs_litellm_call_id_idx')`,
+        ),
+      ).toBe("LiteLLM_SpendLogs_api_key_startTime_idx,LiteLLM_SpendLogs_litellm_call_id_idx");
 
       // The data is kept.
       expect(await t.output("virtualKeys")).toEqual(keys);
