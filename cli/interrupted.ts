@@ -31,6 +31,21 @@ export interface StackLock {
   timestamp: string;
 }
 
+/** Calls `visit` with each file under `dir` and the directory holding it (nothing if absent). */
+function eachFile(dir: string, visit: (file: string, name: string, parent: string) => void): void {
+  if (!existsSync(dir)) {
+    return;
+  }
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      eachFile(full, visit);
+    } else {
+      visit(full, entry.name, dir);
+    }
+  }
+}
+
 /** The lock files of `stack` in the file:// backend at `backendUrl` (none for other backends). */
 export function stackLocks(backendUrl: string | undefined, stack: string): StackLock[] {
   if (backendUrl?.startsWith("file://") !== true) {
@@ -38,27 +53,18 @@ export function stackLocks(backendUrl: string | undefined, stack: string): Stack
   }
   const root = path.join(backendUrl.slice("file://".length), ".pulumi", "locks");
   const locks: StackLock[] = [];
-  const walk = (dir: string): void => {
-    if (!existsSync(dir)) {
-      return;
+  eachFile(root, (full, name, dir) => {
+    if (path.basename(dir) === stack && name.endsWith(".json")) {
+      const raw = JSON.parse(readFileSync(full, "utf8")) as Partial<Omit<StackLock, "file">>;
+      locks.push({
+        file: full,
+        pid: Number(raw.pid ?? 0),
+        hostname: String(raw.hostname ?? ""),
+        username: String(raw.username ?? ""),
+        timestamp: String(raw.timestamp ?? ""),
+      });
     }
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        walk(full);
-      } else if (path.basename(dir) === stack && entry.name.endsWith(".json")) {
-        const raw = JSON.parse(readFileSync(full, "utf8")) as Partial<Omit<StackLock, "file">>;
-        locks.push({
-          file: full,
-          pid: Number(raw.pid ?? 0),
-          hostname: String(raw.hostname ?? ""),
-          username: String(raw.username ?? ""),
-          timestamp: String(raw.timestamp ?? ""),
-        });
-      }
-    }
-  };
-  walk(root);
+  });
   return locks;
 }
 
@@ -95,6 +101,39 @@ export function clearStaleLocks(backendUrl: string | undefined, stack: string): 
     log(`removing the lock of an update that was interrupted: ${holder} no longer runs`);
     rmSync(lock.file, { force: true });
   }
+}
+
+/**
+ * The file:// backend stores each object through gocloud's fileblob, which writes the object to
+ * a temporary file and renames it (atomic), but writes its metadata sidecar `<object>.attrs` in
+ * place: it truncates the sidecar, then writes it. An update killed between the two leaves an
+ * empty sidecar, and every later command on the stack fails with "failed to load checkpoint:
+ * EOF" although the state itself is intact. The sidecars of `stack`'s objects (its checkpoint,
+ * backups and history) that are not valid JSON are removed, saying so: fileblob reads a missing
+ * sidecar as no metadata. Returns the files removed (none for other backends).
+ */
+export function removeTruncatedSidecars(backendUrl: string | undefined, stack: string): string[] {
+  if (backendUrl?.startsWith("file://") !== true) {
+    return [];
+  }
+  const root = path.join(backendUrl.slice("file://".length), ".pulumi");
+  const removed: string[] = [];
+  eachFile(root, (full, name, dir) => {
+    const ours = name.startsWith(`${stack}.json`) || path.basename(dir) === stack;
+    if (!ours || !name.endsWith(".attrs")) {
+      return;
+    }
+    try {
+      JSON.parse(readFileSync(full, "utf8"));
+    } catch {
+      rmSync(full, { force: true });
+      log(
+        `removed ${path.relative(root, full)}, a metadata file of the state backend that an interrupted update left unreadable (the state itself is intact)`,
+      );
+      removed.push(full);
+    }
+  });
+  return removed;
 }
 
 /** An operation the state records as begun and never finished. */

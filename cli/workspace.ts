@@ -39,6 +39,11 @@ async function findPulumiCommand(): Promise<PulumiCommand> {
   return PulumiCommand.get({ ...(root === undefined ? {} : { root }), skipVersionCheck: true });
 }
 
+/** The backend `target`'s commands use: its env's PULUMI_BACKEND_URL, else this process's. */
+export function backendUrlOf(target: StackTarget): string | undefined {
+  return target.env?.["PULUMI_BACKEND_URL"] ?? process.env["PULUMI_BACKEND_URL"];
+}
+
 /**
  * The workspace for `target`; creates the config directory's Pulumi.yaml when it is not the root.
  * Its Pulumi runs tell the admin providers the stack's name (an unanswered gateway's error names
@@ -47,7 +52,7 @@ async function findPulumiCommand(): Promise<PulumiCommand> {
 export async function openWorkspace(target: StackTarget): Promise<LocalWorkspace> {
   const pulumiCommand = await findPulumiCommand();
   const envVars: Record<string, string> = { ...target.env, [STACK_NAME_ENV]: target.stack };
-  const backend = envVars["PULUMI_BACKEND_URL"] ?? process.env["PULUMI_BACKEND_URL"];
+  const backend = backendUrlOf(target);
   if (backend?.startsWith("file://")) {
     mkdirSync(backend.slice("file://".length), { recursive: true });
   }

@@ -1,9 +1,9 @@
 import { ensureBuilt } from "../build";
 import { STREAM, type Command } from "../command";
 import { planGatewayRemoval, prepareGatewayRemoval } from "../data";
-import { recoverInterrupted } from "../interrupted";
+import { recoverInterrupted, removeTruncatedSidecars } from "../interrupted";
 import { EXIT, log } from "../report";
-import { openStack } from "../workspace";
+import { backendUrlOf, openStack } from "../workspace";
 
 /** `npm run down`: destroys the stack, keeping the data volume and what reading it needs. */
 export const down: Command = {
@@ -19,6 +19,9 @@ keys, use npm run stop / npm run start instead.`,
   flags: {},
   async run(target) {
     await ensureBuilt();
+    // An update killed half-way may have left the backend's metadata unreadable; opening the
+    // stack reads it, so it is repaired first.
+    removeTruncatedSidecars(backendUrlOf(target), target.stack);
     const stack = await openStack(target, { create: false });
     await recoverInterrupted(stack);
     const plan = await planGatewayRemoval(stack, "down");

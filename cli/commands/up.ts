@@ -11,12 +11,12 @@ import {
   type DataPlan,
 } from "../data";
 import { checkedConfig } from "../config-check";
-import { recoverInterrupted } from "../interrupted";
+import { recoverInterrupted, removeTruncatedSidecars } from "../interrupted";
 import { ensureImages } from "../images";
 import { startStopped } from "./lifecycle";
 import { readinessText, waitReadiness } from "../readiness";
 import { CliError, EXIT, log } from "../report";
-import { openStack } from "../workspace";
+import { backendUrlOf, openStack } from "../workspace";
 
 /** When `up` failed: a gateway container that is not healthy says why in its own log. */
 async function reportUnhealthyGateway(stack: string): Promise<void> {
@@ -109,9 +109,10 @@ refresh, and up waits until the gateway is ready with its database connected, at
 gatewayWaitTimeout seconds). --no-refresh skips that read for a faster
 apply from the recorded state, which repairs nothing.
 
-After an update that was killed half-way (SIGKILL, a crash), up first removes the lock the dead
-process left (only one of this machine whose process is gone) and clears the operations it had
-begun; the objects they created are taken over or replaced, never left behind.
+After an update that was killed half-way (SIGKILL, a crash), up first removes a state metadata
+file the kill left empty, the lock the dead process left (only one of this machine whose process
+is gone) and clears the operations it had begun; the objects they created are taken over or
+replaced, never left behind.
 
 With llmProvider=openai (the direct-OpenAI mode) a stack has no gateway: switching a deployed
 stack to it removes the gateway, keeping its data volume as down does (the master key, salt key
@@ -131,6 +132,9 @@ and database password are saved into the stack's config), so switching back reus
   },
   async run(target, flags) {
     await ensureBuilt();
+    // An update killed half-way may have left the backend's metadata unreadable; opening the
+    // stack reads it, so it is repaired first.
+    removeTruncatedSidecars(backendUrlOf(target), target.stack);
     const stack = await openStack(target, { create: true });
     // A bad config is refused before anything is touched (no container, no config rewrite).
     const config = await checkedConfig(stack);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { hostname, tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { clearStaleLocks, stackLocks } from "../../cli/interrupted";
+import { clearStaleLocks, removeTruncatedSidecars, stackLocks } from "../../cli/interrupted";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -68,5 +68,58 @@ describe("interrupted updates' locks", () => {
       "remove its lock with 'npm run pulumi -- cancel --stack dev --yes'",
     );
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe("metadata sidecars an interrupted write left unreadable", () => {
+  /** A backend with `files` (relative to .pulumi/) holding the given contents. */
+  function backendWith(files: Record<string, string>): { url: string; root: string } {
+    const root = mkdtempSync(path.join(tmpdir(), "litellm-stack-sidecars-"));
+    dirs.push(root);
+    for (const [rel, content] of Object.entries(files)) {
+      const full = path.join(root, ".pulumi", rel);
+      mkdirSync(path.dirname(full), { recursive: true });
+      writeFileSync(full, content);
+    }
+    return { url: `file://${root}`, root };
+  }
+
+  it("removes the stack's empty or truncated sidecars and keeps valid ones, other stacks' and the state", () => {
+    const valid = JSON.stringify({ "user.cache_control": "", md5: "abc" });
+    const { url, root } = backendWith({
+      "stacks/litellm-stack/dev.json": '{"version":3}',
+      "stacks/litellm-stack/dev.json.attrs": "",
+      "stacks/litellm-stack/dev.json.bak.attrs": '{"md5":',
+      "stacks/litellm-stack/prod.json.attrs": "",
+      "stacks/litellm-stack/devel.json.attrs": "",
+      "history/litellm-stack/dev/dev-1.history.json.attrs": "",
+      "history/litellm-stack/dev/dev-2.history.json.attrs": valid,
+      "stacks/litellm-stack/dev.json.1.attrs": valid,
+    });
+    const at = (rel: string) => path.join(root, ".pulumi", rel);
+    expect(removeTruncatedSidecars(url, "dev").sort()).toEqual(
+      [
+        "history/litellm-stack/dev/dev-1.history.json.attrs",
+        "stacks/litellm-stack/dev.json.attrs",
+        "stacks/litellm-stack/dev.json.bak.attrs",
+      ].map(at),
+    );
+    for (const kept of [
+      "stacks/litellm-stack/dev.json",
+      "stacks/litellm-stack/prod.json.attrs",
+      "stacks/litellm-stack/devel.json.attrs",
+      "history/litellm-stack/dev/dev-2.history.json.attrs",
+      "stacks/litellm-stack/dev.json.1.attrs",
+    ]) {
+      expect(existsSync(at(kept)), kept).toBe(true);
+    }
+  });
+
+  it("does nothing for other backends or a backend not written yet", () => {
+    expect(removeTruncatedSidecars("s3://bucket", "dev")).toEqual([]);
+    expect(removeTruncatedSidecars(undefined, "dev")).toEqual([]);
+    expect(
+      removeTruncatedSidecars(`file://${path.join(tmpdir(), "no-such-backend")}`, "dev"),
+    ).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
  * object exactly once, none the state does not know, a preview with refresh finds nothing to do.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -105,6 +105,44 @@ describeE2E("crash safety on the real gateway", [POSTGRES_IMAGE, LITELLM_IMAGE],
       expect(await t.changes()).toEqual([]);
     },
   );
+
+  test("a state metadata file left empty by a kill between fileblob's two writes: Pulumi cannot read the stack; up removes the file and converges", async () => {
+    // fileblob writes the checkpoint atomically, then truncates and rewrites its `.attrs`
+    // sidecar in place: a kill in between leaves the sidecar empty (a CI run hit it).
+    const stacks = path.join(
+      (t.env["PULUMI_BACKEND_URL"] ?? "").slice("file://".length),
+      ".pulumi",
+      "stacks",
+    );
+    const find = (dir: string): string | undefined => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, e.name);
+        const hit = e.isDirectory()
+          ? find(full)
+          : e.name === `${t.name}.json.attrs`
+            ? full
+            : undefined;
+        if (hit !== undefined) {
+          return hit;
+        }
+      }
+      return undefined;
+    };
+    const sidecar = find(stacks);
+    expect(sidecar, `no ${t.name}.json.attrs under ${stacks}`).toBeDefined();
+    writeFileSync(sidecar ?? "", "");
+    const preview = await t.cli("preview");
+    expect(preview.code).not.toBe(0);
+    expect(`${preview.stdout}${preview.stderr}`).toContain("failed to load checkpoint");
+
+    const up = await t.cli("up");
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+    expect(up.stderr).toContain(
+      "a metadata file of the state backend that an interrupted update left unreadable (the state itself is intact)",
+    );
+    expect(await consistency(t)).toEqual({ duplicates: [], orphans: [], missing: [] });
+    expect(await t.changes()).toEqual([]);
+  });
 
   test("a lock held by a running process is not removed: up refuses, naming the holder", async () => {
     // The test's own process holds a lock file of the stack's format.
