@@ -15,7 +15,7 @@ import {
 import { seedContents, seedObjects, type ContentCounts } from "../../test/faults/convergence";
 import { startFaultProxy, type FaultProxy, type RecordedRequest } from "../../test/faults/proxy";
 import { composeProject, type ComposeMigrations } from "../compose/compose";
-import { coldUpPhases, type Phase } from "./timeline";
+import { coldUpPhases, recordContainerEvents, type Phase } from "./timeline";
 
 /** N admin objects: a tenth credentials, four tenths model aliases, half virtual keys. */
 export function countsFor(n: number): ContentCounts {
@@ -98,10 +98,17 @@ async function stackColdStart(
 ): Promise<{ seconds: number; phases: Phase[] }> {
   const s = await countedStack("bench-cold", n, round);
   try {
+    const recorder = recordContainerEvents(s.t.name);
     const started = Date.now();
-    await cli(s.t, "up");
+    try {
+      await cli(s.t, "up");
+    } catch (err) {
+      await recorder.stop().catch(() => undefined);
+      throw err;
+    }
     const finished = Date.now();
-    const phases = await coldUpPhases(s.t.name, started, finished, s.proxy.requests());
+    const events = await recorder.stop();
+    const phases = coldUpPhases(s.t.name, events, started, finished, s.proxy.requests());
     return { seconds: seconds(finished - started), phases };
   } finally {
     await s.close();

@@ -4,7 +4,7 @@
  * litellm-stack.role: created, started, healthy, exited) and the admin calls the counting proxy
  * saw, each with its arrival time.
  */
-import { run } from "../../test/e2e/harness";
+import { spawn } from "node:child_process";
 import type { RecordedRequest } from "../../test/faults/proxy";
 
 /** One phase of a cold up: offsets from the command's start, in seconds. */
@@ -15,62 +15,82 @@ export interface Phase {
 }
 
 /** A container event: its role, action (`create`, `start`, `health_status: healthy`, `die`) and time. */
-interface ContainerEvent {
+export interface ContainerEvent {
   role: string;
   action: string;
   at: number;
 }
 
-/** The container events of stack `stack` between `since` and `until` (ms since the epoch). */
-async function containerEvents(
-  stack: string,
-  since: number,
-  until: number,
-): Promise<ContainerEvent[]> {
-  const r = await run("docker", [
-    "events",
-    "--since",
-    String(Math.floor(since / 1000)),
-    "--until",
-    String(Math.ceil(until / 1000) + 1),
-    "--filter",
-    "type=container",
-    "--filter",
-    `label=litellm-stack.stack=${stack}`,
-    "--format",
-    "{{json .}}",
-  ]);
-  if (r.code !== 0) {
-    throw new Error(`docker events failed: ${r.stderr}`);
-  }
-  return r.stdout
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => {
-      const e = JSON.parse(l) as {
-        Action: string;
-        timeNano: number;
-        Actor: { Attributes: Record<string, string> };
-      };
-      return {
-        role: e.Actor.Attributes["litellm-stack.role"] ?? "",
-        action: e.Action,
-        at: e.timeNano / 1e6,
-      };
-    });
+/** One line of `docker events --format '{{json .}}'` as a container event. */
+function parseEvent(line: string): ContainerEvent {
+  const e = JSON.parse(line) as {
+    Action: string;
+    timeNano: number;
+    Actor: { Attributes: Record<string, string> };
+  };
+  return {
+    role: e.Actor.Attributes["litellm-stack.role"] ?? "",
+    action: e.Action,
+    at: e.timeNano / 1e6,
+  };
+}
+
+/**
+ * Records the events of stack `stack`'s containers from now until `stop()`. They are streamed
+ * as they happen: the daemon keeps only its last 256 events for a later `docker events --since`,
+ * which healthchecks and other stacks' `docker exec` calls overrun within a minute. `--since`
+ * now also replays what happened while the stream connected.
+ */
+export function recordContainerEvents(stack: string): { stop(): Promise<ContainerEvent[]> } {
+  const child = spawn(
+    "docker",
+    [
+      "events",
+      "--since",
+      String(Math.floor(Date.now() / 1000)),
+      "--filter",
+      "type=container",
+      "--filter",
+      `label=litellm-stack.stack=${stack}`,
+      "--format",
+      "{{json .}}",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString("utf8")));
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  return {
+    async stop() {
+      // The daemon delivers an event shortly after it happened.
+      await new Promise((r) => setTimeout(r, 1000));
+      child.kill("SIGTERM");
+      await exited;
+      if (err.trim() !== "") {
+        throw new Error(`docker events failed: ${err.trim()}`);
+      }
+      return out
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map(parseEvent);
+    },
+  };
 }
 
 /**
  * The phases of one cold up of `stack` that ran from `started` to `finished` (ms since the
- * epoch); `calls` are the admin calls of that run. Throws when an expected event is missing.
+ * epoch), from its container `events` (recordContainerEvents); `calls` are the admin calls of
+ * that run. Throws when an expected event is missing.
  */
-export async function coldUpPhases(
+export function coldUpPhases(
   stack: string,
+  events: readonly ContainerEvent[],
   started: number,
   finished: number,
   calls: readonly RecordedRequest[],
-): Promise<Phase[]> {
-  const events = await containerEvents(stack, started, finished);
+): Phase[] {
   const at = (role: string, action: string, which: "first" | "last" = "first"): number => {
     const hits = events.filter((e) => e.role === role && e.action === action);
     const hit = which === "first" ? hits[0] : hits[hits.length - 1];
