@@ -4,19 +4,20 @@
  * and prints each number as it is measured.
  *
  *   npm run bench [-- --runs 5] [--n 10,50,300] [--cold-n 10] [--out docs/benchmarks.md]
+ *   npm run bench -- --from-json docs/benchmarks.json   (renders the report again, measures nothing)
  *
  * Needs what `npm run up` sets up (toolchain, Docker, local images), plus Debian's
  * docker-compose and python3-matplotlib (scripts/bench.sh installs them).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { run } from "../test/e2e/harness";
 import { LITELLM_VERSION } from "../config";
 import { atScale, coldStarts, type ScaleResult } from "./lib/gateway-runs";
-import { plotData, renderReport, type Machine } from "./lib/report";
+import { plotData, renderReport, type BenchResults, type Machine } from "./lib/report";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -46,6 +47,42 @@ async function machine(): Promise<Machine> {
   };
 }
 
+/**
+ * Writes the report (docs/benchmarks.md), its plot (.png, with two N or more) and the raw results
+ * (.json) next to `outFile`, in the repository's format; prints the report.
+ */
+function writeOutputs(results: BenchResults, outFile: string): void {
+  const plotFile = outFile.replace(/\.md$/, "") + ".png";
+  let plotted: string | undefined;
+  if (results.scale.length >= 2) {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "litellm-stack-bench-"));
+    const data = path.join(tmp, "plot.json");
+    writeFileSync(data, JSON.stringify(plotData(results)));
+    const plot = spawnSync("/usr/bin/python3", [path.join(__dirname, "plot.py"), data, plotFile], {
+      encoding: "utf8",
+    });
+    rmSync(tmp, { recursive: true, force: true });
+    if (plot.status !== 0) {
+      throw new Error(`bench/plot.py failed (exit ${plot.status}): ${plot.stderr}`);
+    }
+    plotted = path.basename(plotFile);
+  }
+  const report = renderReport(results, plotted);
+  writeFileSync(outFile, report);
+  const jsonFile = outFile.replace(/\.md$/, "") + ".json";
+  writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  // In the repository's format, so that the written files pass `npm run format:check`.
+  const prettier = spawnSync(
+    path.join(ROOT, "node_modules", ".bin", "prettier"),
+    ["--write", outFile, jsonFile],
+    { encoding: "utf8" },
+  );
+  if (prettier.status !== 0) {
+    throw new Error(`prettier --write failed (exit ${prettier.status}): ${prettier.stderr}`);
+  }
+  console.log(report);
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -53,8 +90,16 @@ async function main(): Promise<number> {
       n: { type: "string", default: "10,50,300" },
       "cold-n": { type: "string", default: "10" },
       out: { type: "string", default: "docs/benchmarks.md" },
+      "from-json": { type: "string" },
     },
   });
+  if (values["from-json"] !== undefined) {
+    // Renders the report again from a run's recorded results (the .json it wrote), measuring
+    // nothing: for a change of the report's text.
+    const results = JSON.parse(readFileSync(values["from-json"], "utf8")) as BenchResults;
+    writeOutputs(results, path.resolve(ROOT, values.out));
+    return 0;
+  }
   const runs = Number(values.runs);
   const ns = values.n.split(",").map(Number);
   const coldN = Number(values["cold-n"]);
@@ -81,30 +126,10 @@ async function main(): Promise<number> {
     scale.push(await atScale(n, runs, log));
   }
 
+  const results: BenchResults = { machine: info, runs, coldN, cold, scale };
   const outFile = path.resolve(ROOT, values.out);
-  const plotFile = outFile.replace(/\.md$/, "") + ".png";
-  const results = { machine: info, runs, coldN, cold, scale };
-  let plotted: string | undefined;
-  if (scale.length >= 2) {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), "litellm-stack-bench-"));
-    const data = path.join(tmp, "plot.json");
-    writeFileSync(data, JSON.stringify(plotData(results)));
-    const plot = spawnSync("/usr/bin/python3", [path.join(__dirname, "plot.py"), data, plotFile], {
-      encoding: "utf8",
-    });
-    rmSync(tmp, { recursive: true, force: true });
-    if (plot.status !== 0) {
-      throw new Error(`bench/plot.py failed (exit ${plot.status}): ${plot.stderr}`);
-    }
-    plotted = path.basename(plotFile);
-  }
-  const report = renderReport(results, plotted);
-  writeFileSync(outFile, report);
-  writeFileSync(outFile.replace(/\.md$/, "") + ".json", `${JSON.stringify(results, null, 2)}\n`);
-  console.log(report);
-  log(
-    `wrote ${path.relative(ROOT, outFile)}${plotted === undefined ? "" : ` and ${plotted}`} in ${Math.round((Date.now() - started) / 1000)} s`,
-  );
+  writeOutputs(results, outFile);
+  log(`wrote ${path.relative(ROOT, outFile)} in ${Math.round((Date.now() - started) / 1000)} s`);
   return 0;
 }
 
