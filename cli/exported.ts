@@ -41,3 +41,12 @@ export function stackOutputs(resources: readonly ExportedResource[]): Record<str
     Object.entries(root?.outputs ?? {}).map(([name, value]) => [name, plainValue(value)]),
   );
 }
+
+/**
+ * The URL the stack administers its gateway through, from its outputs: `adminUrl`, else
+ * `LITELLM_BASE_URL` (the consuming server's URL, which may not be reachable from here; stacks
+ * deployed before adminUrl have only it). Undefined for a stack without a gateway.
+ */
+export function adminUrlOf(outputs: Record<string, unknown>): string | undefined {
+  return (outputs["adminUrl"] ?? outputs["LITELLM_BASE_URL"]) as string | undefined;
+}

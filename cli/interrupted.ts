@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import * as path from "node:path";
-import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { STREAM } from "./command";
 import { docker } from "./docker";
 import { CliError, log } from "./report";
@@ -181,12 +181,13 @@ export async function clearPendingOperations(stack: Stack): Promise<number> {
 
 /**
  * Clears what an interrupted update left (a stale lock, pending operations) before an update of
- * `stack`; a no-op on a stack whose last update ended.
+ * `stack`, whose backend is `backendUrl` (workspace.ts `backendUrlOf`); a no-op on a stack whose
+ * last update ended.
  */
-export async function recoverInterrupted(stack: Stack): Promise<void> {
-  const backendUrl =
-    (stack.workspace as LocalWorkspace).envVars["PULUMI_BACKEND_URL"] ??
-    process.env["PULUMI_BACKEND_URL"];
+export async function recoverInterrupted(
+  stack: Stack,
+  backendUrl: string | undefined,
+): Promise<void> {
   clearStaleLocks(backendUrl, stack.name);
   await clearPendingOperations(stack);
 }

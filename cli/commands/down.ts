@@ -21,9 +21,10 @@ keys, use npm run stop / npm run start instead.`,
     await ensureBuilt();
     // An update killed half-way may have left the backend's metadata unreadable; opening the
     // stack reads it, so it is repaired first.
-    removeTruncatedSidecars(backendUrlOf(target), target.stack);
+    const backendUrl = backendUrlOf(target);
+    removeTruncatedSidecars(backendUrl, target.stack);
     const stack = await openStack(target, { create: false });
-    await recoverInterrupted(stack);
+    await recoverInterrupted(stack, backendUrl);
     const plan = await planGatewayRemoval(stack, "down");
     await prepareGatewayRemoval(stack, plan);
     await stack.destroy({ ...STREAM });

@@ -4,7 +4,7 @@ import { CommandError } from "@pulumi/pulumi/automation";
 import { ensureBuilt } from "../build";
 import type { Command } from "../command";
 import { CliError, EXIT } from "../report";
-import { exportState, stackOutputs } from "../exported";
+import { adminUrlOf, exportState, stackOutputs } from "../exported";
 import { StepTimes } from "../timings";
 import { readiness, readinessText } from "../readiness";
 import { openStack } from "../workspace";
@@ -65,9 +65,7 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
     // One export serves the outputs, the containers' declared settings and the owned objects.
     const exported = await times.step("state export", () => exportState(stack));
     const outputs = stackOutputs(exported.resources);
-    // The URL the stack administers the gateway through (LITELLM_BASE_URL, the consuming
-    // server's, may not be reachable from here; stacks deployed before adminUrl have only it).
-    const baseUrl = (outputs["adminUrl"] ?? outputs["LITELLM_BASE_URL"]) as string | undefined;
+    const baseUrl = adminUrlOf(outputs);
     const masterKey = outputs["LITELLM_MASTER_KEY"] as string | undefined;
     // Notes that mean drift (the gateway could not be compared), and notes that do not.
     const notes: string[] = [];

@@ -11,6 +11,7 @@ import {
   type DataPlan,
 } from "../data";
 import { checkedConfig } from "../config-check";
+import { adminUrlOf, exportState, stackOutputs } from "../exported";
 import { recoverInterrupted, removeTruncatedSidecars } from "../interrupted";
 import { ensureImages } from "../images";
 import { startStopped } from "./lifecycle";
@@ -77,8 +78,7 @@ async function removeOutOfBand(stack: Stack): Promise<void> {
  * the refresh would not read its contents then, and up would return before the gateway serves.
  */
 async function waitStartedGateway(stack: Stack, timeoutSeconds: number): Promise<void> {
-  const outputs = await stack.outputs();
-  const url = (outputs["adminUrl"] ?? outputs["LITELLM_BASE_URL"])?.value as string | undefined;
+  const url = adminUrlOf(stackOutputs((await exportState(stack)).resources));
   if (url === undefined) {
     return;
   }
@@ -134,12 +134,13 @@ and database password are saved into the stack's config), so switching back reus
     await ensureBuilt();
     // An update killed half-way may have left the backend's metadata unreadable; opening the
     // stack reads it, so it is repaired first.
-    removeTruncatedSidecars(backendUrlOf(target), target.stack);
+    const backendUrl = backendUrlOf(target);
+    removeTruncatedSidecars(backendUrl, target.stack);
     const stack = await openStack(target, { create: true });
     // A bad config is refused before anything is touched (no container, no config rewrite).
     const config = await checkedConfig(stack);
     // An update killed half-way left a lock and pending creates: cleared, so this one converges.
-    await recoverInterrupted(stack);
+    await recoverInterrupted(stack, backendUrl);
     const switched = await prepareModeSwitch(stack);
     if (config.saltKey !== undefined && config.allowSaltKeyChange) {
       // A configured salt key replaces the generated one: the protected RandomPassword (kept
