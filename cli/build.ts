@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, utimesSync } from "node:fs";
 import * as path from "node:path";
 import { CliError } from "./report";
-import { ROOT } from "./workspace";
+import { ROOT } from "./root";
 
 /** The build's project file; its `include` entries are the inputs checked for changes. */
 const BUILD_PROJECT = "tsconfig.build.json";
@@ -81,6 +81,19 @@ function isCurrent(files: BuildFiles | undefined): boolean {
  */
 export function buildIsCurrent(root: string): boolean {
   return isCurrent(buildFiles(root));
+}
+
+/**
+ * Throws, naming the fix, when the build in `root` is not current: Pulumi runs the program
+ * compiled (Pulumi.yaml `main: dist/index.js`), and a `pulumi` run outside the stack commands
+ * after an edit would otherwise deploy the code of the last build.
+ */
+export function assertBuildCurrent(root: string): void {
+  if (!buildIsCurrent(root)) {
+    throw new Error(
+      `the compiled program in ${path.join(root, "dist")} is older than its sources. Fix: npm run build (npm run up, preview and the other stack commands build it themselves), then run pulumi again`,
+    );
+  }
 }
 
 /**

@@ -7,6 +7,7 @@
 import { execFile } from "node:child_process";
 import type { LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { PROJECT } from "../config";
+import { exportState, type StackReads } from "./exported";
 import { CliError, log } from "./report";
 import { pulumiExecutable } from "./workspace";
 
@@ -58,13 +59,14 @@ export function planData(outputs: OutputMap): DataPlan {
 
 /**
  * Whether the stack's state holds resources beyond the stack itself and its providers (a
- * direct-OpenAI stack, or one never deployed, holds none).
+ * direct-OpenAI stack, or one never deployed, holds none). `resources`: the state's, already read.
  */
-export async function hasResources(stack: Stack): Promise<boolean> {
-  const deployment = (await stack.exportStack()).deployment as {
-    resources?: Array<{ type?: string }>;
-  };
-  return (deployment.resources ?? []).some(
+export async function hasResources(
+  stack: Stack,
+  resources?: ReadonlyArray<{ type?: string }>,
+): Promise<boolean> {
+  const inState = resources ?? (await exportState(stack)).resources;
+  return inState.some(
     (r) => r.type !== "pulumi:pulumi:Stack" && !(r.type ?? "").startsWith("pulumi:providers:"),
   );
 }
@@ -73,9 +75,10 @@ export async function hasResources(stack: Stack): Promise<boolean> {
  * Whether this update switches a stack that has a gateway to the direct-OpenAI mode (config
  * `llmProvider` openai while the state still holds resources): it removes the gateway.
  */
-export async function switchesToDirect(stack: Stack): Promise<boolean> {
-  const provider = (await stack.getAllConfig())[`${PROJECT}:llmProvider`]?.value;
-  return provider === "openai" && (await hasResources(stack));
+export async function switchesToDirect(stack: Stack, reads?: StackReads): Promise<boolean> {
+  const config = reads?.config ?? (await stack.getAllConfig());
+  const provider = config[`${PROJECT}:llmProvider`]?.value;
+  return provider === "openai" && (await hasResources(stack, reads?.exported.resources));
 }
 
 /**

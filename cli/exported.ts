@@ -2,7 +2,7 @@
  * A stack's state as the Automation API exports it (`pulumi stack export --show-secrets`: secrets
  * decrypted), read once by the commands that need both its resources and its outputs.
  */
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 
 /** A resource of the export. */
 export interface ExportedResource {
@@ -25,6 +25,24 @@ export async function exportState(stack: Stack): Promise<Exported> {
     resources?: ExportedResource[];
   };
   return { deployment, resources: deployment.resources ?? [] };
+}
+
+/**
+ * The config and the state of a stack, read side by side (two CLI calls): what `up` checks before
+ * the engine runs (the config, the pending operations, the mode switch, the containers changed by
+ * hand, the images) reads them from here instead of once per check.
+ */
+export interface StackReads {
+  /** `stack.getAllConfig()` (secrets decrypted). */
+  config: ConfigMap;
+  /** The decrypted export. */
+  exported: Exported;
+}
+
+/** Reads {@link StackReads} of `stack`. */
+export async function readStack(stack: Stack): Promise<StackReads> {
+  const [config, exported] = await Promise.all([stack.getAllConfig(), exportState(stack)]);
+  return { config, exported };
 }
 
 /** A value of the export: plain, or a decrypted secret (`{ plaintext: JSON }`). */

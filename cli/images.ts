@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { LITELLM_VERSION, PROJECT, effectiveImages, imageKeysInUse } from "../config";
 import { imageExists, pullImage } from "./docker";
 import { CliError, log } from "./report";
@@ -37,9 +37,12 @@ function buildLocalImages(version: string, redis: boolean): Promise<void> {
   });
 }
 
-/** Runs the preflight for `stack` (see the module comment). */
-export async function ensureImages(stack: Stack): Promise<void> {
-  const config = await stack.getAllConfig();
+/**
+ * Runs the preflight for `stack` (see the module comment); `config`: the stack's config, already
+ * read.
+ */
+export async function ensureImages(stack: Stack, read?: ConfigMap): Promise<void> {
+  const config = read ?? (await stack.getAllConfig());
   const value = (key: string): string | undefined => {
     const v = config[`${PROJECT}:${key}`]?.value;
     return v === undefined || v === "" ? undefined : v;

@@ -152,8 +152,8 @@ const REMOVABLE: Record<string, "container" | "network"> = {
  * creation was under way are removed (so that up can create them), then a refresh drops the
  * pending creates from the state. Returns how many operations were pending.
  */
-export async function clearPendingOperations(stack: Stack): Promise<number> {
-  const deployment = (await stack.exportStack()).deployment as {
+export async function clearPendingOperations(stack: Stack, exported?: unknown): Promise<number> {
+  const deployment = (exported ?? (await stack.exportStack()).deployment) as {
     pending_operations?: PendingOperation[];
   };
   const pending = deployment.pending_operations ?? [];
@@ -182,12 +182,14 @@ export async function clearPendingOperations(stack: Stack): Promise<number> {
 /**
  * Clears what an interrupted update left (a stale lock, pending operations) before an update of
  * `stack`, whose backend is `backendUrl` (workspace.ts `backendUrlOf`); a no-op on a stack whose
- * last update ended.
+ * last update ended. `deployment`: the stack's export, already read. Resolves with whether the
+ * state was changed (pending operations cleared).
  */
 export async function recoverInterrupted(
   stack: Stack,
   backendUrl: string | undefined,
-): Promise<void> {
+  deployment?: unknown,
+): Promise<boolean> {
   clearStaleLocks(backendUrl, stack.name);
-  await clearPendingOperations(stack);
+  return (await clearPendingOperations(stack, deployment)) > 0;
 }

@@ -6,12 +6,17 @@
  */
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  Stack,
+  StackNotFoundError,
+} from "@pulumi/pulumi/automation";
 import { STACK_NAME_ENV } from "../components/admin/impl/shared";
 import { CliError, log } from "./report";
+import { ROOT } from "./root";
 
-/** The project root: the Pulumi program (Pulumi.yaml, index.ts) this program deploys. */
-export const ROOT = path.resolve(__dirname, "..");
+export { ROOT } from "./root";
 
 /** Which stack to work on, and where. */
 export interface StackTarget {
@@ -68,19 +73,27 @@ export async function openWorkspace(target: StackTarget): Promise<LocalWorkspace
     workDir: configDir,
     pulumiCommand,
     envVars,
-    projectSettings: { ...settings, main: path.relative(configDir, projectDir) || "." },
+    // The program's entry point, relative to the config directory's Pulumi.yaml.
+    projectSettings: {
+      ...settings,
+      main: path.relative(configDir, path.resolve(projectDir, settings.main ?? ".")) || ".",
+    },
   });
 }
 
 /**
  * The stack of `target`. A missing stack is created (passphrase secrets) when `create` is set,
- * saying so; otherwise it is an error that names the fix.
+ * saying so; otherwise it is an error that names the fix. One CLI call for a stack that exists
+ * (`stack select`; a listing first would cost a second call on every command).
  */
 export async function openStack(target: StackTarget, options: { create: boolean }): Promise<Stack> {
   const ws = await openWorkspace(target);
-  const exists = (await ws.listStacks()).some((s) => s.name === target.stack);
-  if (exists) {
-    return Stack.select(target.stack, ws);
+  try {
+    return await Stack.select(target.stack, ws);
+  } catch (err) {
+    if (!(err instanceof StackNotFoundError)) {
+      throw err;
+    }
   }
   if (!options.create) {
     throw new CliError(

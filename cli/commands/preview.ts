@@ -1,6 +1,7 @@
 import { ensureBuilt } from "../build";
 import { checkedConfig } from "../config-check";
 import { STREAM, type Command } from "../command";
+import { readStack } from "../exported";
 import { switchesToDirect } from "../data";
 import { EXIT, log } from "../report";
 import { openStack } from "../workspace";
@@ -22,8 +23,9 @@ creates. The stack is created on first use, as with up.`,
   async run(target, flags) {
     await ensureBuilt();
     const stack = await openStack(target, { create: true });
-    await checkedConfig(stack);
-    if (await switchesToDirect(stack)) {
+    const reads = await readStack(stack);
+    await checkedConfig(stack, reads.config);
+    if (await switchesToDirect(stack, reads)) {
       log(
         "llmProvider=openai: npm run up will remove the gateway, keeping its data volume as down does; the salt key is protected until then, so this preview reports its deletion as refused",
       );

@@ -11,7 +11,7 @@ import {
   type DataPlan,
 } from "../data";
 import { checkedConfig } from "../config-check";
-import { adminUrlOf, exportState, stackOutputs } from "../exported";
+import { adminUrlOf, readStack, stackOutputs, type StackReads } from "../exported";
 import { recoverInterrupted, removeTruncatedSidecars } from "../interrupted";
 import { ensureImages } from "../images";
 import { startStopped } from "./lifecycle";
@@ -40,8 +40,8 @@ async function reportUnhealthyGateway(stack: string): Promise<void> {
  * A stack switched to the direct-OpenAI mode loses its gateway in this update: the kept-data
  * rules of `down` apply to its data volume first. Undefined when nothing is switched.
  */
-async function prepareModeSwitch(stack: Stack): Promise<DataPlan | undefined> {
-  if (!(await switchesToDirect(stack))) {
+async function prepareModeSwitch(stack: Stack, reads: StackReads): Promise<DataPlan | undefined> {
+  if (!(await switchesToDirect(stack, reads))) {
     return undefined;
   }
   const plan = await planGatewayRemoval(stack, "the switch to llmProvider=openai");
@@ -58,8 +58,8 @@ async function prepareModeSwitch(stack: Stack): Promise<DataPlan | undefined> {
  * (drift/containers.ts): each is removed first, saying so, so that up creates the declared one.
  * Their data is on the stack's volume, which is not touched.
  */
-async function removeOutOfBand(stack: Stack): Promise<void> {
-  for (const r of await outOfBandContainers((await stack.exportStack()).deployment)) {
+async function removeOutOfBand(deployment: unknown): Promise<void> {
+  for (const r of await outOfBandContainers(deployment)) {
     log(
       r.kind === "replaced"
         ? `the container ${r.name} was replaced outside the stack (published on ${r.real.join(", ") || "no port"}): removing it, so that up creates the declared one`
@@ -77,8 +77,12 @@ async function removeOutOfBand(stack: Stack): Promise<void> {
  * (a running gateway whose database was stopped answers "no database connection" for a while):
  * the refresh would not read its contents then, and up would return before the gateway serves.
  */
-async function waitStartedGateway(stack: Stack, timeoutSeconds: number): Promise<void> {
-  const url = adminUrlOf(stackOutputs((await exportState(stack)).resources));
+async function waitStartedGateway(
+  stack: Stack,
+  reads: StackReads,
+  timeoutSeconds: number,
+): Promise<void> {
+  const url = adminUrlOf(stackOutputs(reads.exported.resources));
   if (url === undefined) {
     return;
   }
@@ -137,11 +141,19 @@ and database password are saved into the stack's config), so switching back reus
     const backendUrl = backendUrlOf(target);
     removeTruncatedSidecars(backendUrl, target.stack);
     const stack = await openStack(target, { create: true });
+    // The config and the state, read once for every check below (each re-read after a change).
+    let reads = await readStack(stack);
     // A bad config is refused before anything is touched (no container, no config rewrite).
-    const config = await checkedConfig(stack);
+    const config = await checkedConfig(stack, reads.config);
     // An update killed half-way left a lock and pending creates: cleared, so this one converges.
-    await recoverInterrupted(stack, backendUrl);
-    const switched = await prepareModeSwitch(stack);
+    if (await recoverInterrupted(stack, backendUrl, reads.exported.deployment)) {
+      reads = await readStack(stack);
+    }
+    const switched = await prepareModeSwitch(stack, reads);
+    if (switched !== undefined) {
+      // Removing the gateway saved its secrets into the config and unprotected its data.
+      reads = await readStack(stack);
+    }
     if (config.saltKey !== undefined && config.allowSaltKeyChange) {
       // A configured salt key replaces the generated one: the protected RandomPassword (kept
       // against accidental replacement) is deleted on purpose, so its protection goes first.
@@ -157,13 +169,13 @@ and database password are saved into the stack's config), so switching back reus
       }
     }
     if (flags["no-refresh"] !== true) {
-      await removeOutOfBand(stack);
+      await removeOutOfBand(reads.exported.deployment);
       // The refresh reads the gateway's contents: a stopped gateway could not answer it.
       if ((await startStopped(target.stack, config.gatewayWaitTimeout)).length > 0) {
-        await waitStartedGateway(stack, config.gatewayWaitTimeout);
+        await waitStartedGateway(stack, reads, config.gatewayWaitTimeout);
       }
     }
-    await ensureImages(stack);
+    await ensureImages(stack, reads.config);
     try {
       await stack.up({
         ...STREAM,

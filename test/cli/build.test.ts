@@ -1,12 +1,22 @@
 /**
- * buildIsCurrent (cli/build.ts): when tsc is skipped. A project in a temporary directory, with
+ * buildIsCurrent (cli/build.ts): when tsc is skipped, and when a `pulumi` run of the compiled
+ * program is refused. A project in a temporary directory, with
  * modification times set explicitly: an hour ago for the sources, now for the build info.
  */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildIsCurrent } from "../../cli/build";
+import { assertBuildCurrent, buildIsCurrent } from "../../cli/build";
+import { ROOT } from "../../cli/root";
 
 let root: string;
 const HOUR_AGO = new Date(Date.now() - 3_600_000);
@@ -76,5 +86,43 @@ describe("buildIsCurrent", () => {
   it("is false when the build project cannot be read", () => {
     put("tsconfig.build.json", HOUR_AGO, "not json");
     expect(buildIsCurrent(root)).toBe(false);
+  });
+});
+
+describe("assertBuildCurrent (the compiled program's guard, index.ts)", () => {
+  it("passes a current build", () => {
+    expect(() => assertBuildCurrent(root)).not.toThrow();
+  });
+
+  it("refuses a build older than a source, naming dist/ and the fix", () => {
+    put("components/admin/client.ts", LATER);
+    expect(() => assertBuildCurrent(root)).toThrow(
+      `the compiled program in ${path.join(root, "dist")} is older than its sources. Fix: npm run build`,
+    );
+  });
+});
+
+describe("the project's build (tsconfig.build.json)", () => {
+  const project = JSON.parse(readFileSync(path.join(ROOT, "tsconfig.build.json"), "utf8")) as {
+    include: string[];
+  };
+
+  it.each([
+    ["the program Pulumi runs (Pulumi.yaml main: dist/index.js)", "index.ts"],
+    ["the stack commands run compiled by scripts/cli.sh", "cli/**/*.ts"],
+    ["what the stack commands import", "drift/**/*.ts"],
+  ])("includes %s", (_what, entry) => {
+    expect(project.include).toContain(entry);
+  });
+
+  it("is the program Pulumi.yaml names, without ts-node", () => {
+    const settings = readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    expect(settings).toMatch(/^main: dist\/index\.js$/m);
+    expect(settings).toMatch(/^ {4}typescript: false$/m);
+  });
+
+  it("finds the project root from the sources (ROOT holds Pulumi.yaml)", () => {
+    expect(existsSync(path.join(ROOT, "Pulumi.yaml"))).toBe(true);
+    expect(ROOT).toBe(path.resolve(__dirname, "../.."));
   });
 });
