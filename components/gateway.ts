@@ -11,16 +11,28 @@ import { SaltGuard } from "./salt-guard";
 /** Port LiteLLM listens on inside its container. */
 export const GATEWAY_PORT = 4000;
 
-/** Healthcheck of the gateway: liveliness (never /health, which calls every model upstream). */
+/**
+ * Healthcheck of the gateway: GET /health/liveliness answers 200 (never /health, which calls every
+ * model upstream), asked over a bare socket by python3 without its site packages (`-S`): about
+ * 16 ms of CPU a probe inside the container, where urllib's import made it 38 ms.
+ */
 export const GATEWAY_HEALTHCHECK = [
   "CMD",
   "python3",
+  "-S",
   "-c",
-  `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${GATEWAY_PORT}/health/liveliness', timeout=5)`,
+  `import socket, sys; s = socket.create_connection(("127.0.0.1", ${GATEWAY_PORT}), 5); ` +
+    `s.sendall(b"GET /health/liveliness HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n"); ` +
+    `sys.exit(0 if s.recv(64).split(b" ")[1:2] == [b"200"] else 1)`,
 ];
 
-/** How often and how patiently the gateway's healthcheck probes (start period: wait timeout). */
-export const GATEWAY_HEALTH_TIMING = { interval: "5s", timeout: "6s", retries: 6 } as const;
+/**
+ * How often and how patiently the gateway's healthcheck probes (start period: wait timeout). Every
+ * 2 s, because `up` waits for the first healthy probe after the gateway has booted (about 11 s
+ * here): at 5 s that probe came about 4 s after the boot. About the same CPU as a urllib probe
+ * every 5 s. Unhealthy after 30 s of failed probes.
+ */
+export const GATEWAY_HEALTH_TIMING = { interval: "2s", timeout: "6s", retries: 15 } as const;
 
 /**
  * The gateway's arguments to LiteLLM's CLI: listen on every interface of the container, on
