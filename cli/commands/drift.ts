@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { CommandError } from "@pulumi/pulumi/automation";
 import { ensureBuilt } from "../build";
-import type { Command } from "../command";
+import { PREVIEW_PARALLEL, type Command } from "../command";
 import { CliError, EXIT } from "../report";
 import { adminUrlOf, exportState, stackOutputs } from "../exported";
 import { StepTimes } from "../timings";
@@ -24,7 +24,12 @@ export const DRIFT_FOUND = 3;
 async function refreshPreview(stack: Stack): Promise<EngineEvent[]> {
   const events: EngineEvent[] = [];
   try {
-    await stack.preview({ refresh: true, diff: true, onEvent: (e) => events.push(e) });
+    await stack.preview({
+      refresh: true,
+      diff: true,
+      parallel: PREVIEW_PARALLEL,
+      onEvent: (e) => events.push(e),
+    });
   } catch (err) {
     if (err instanceof CommandError) {
       const lines = String(err.message)

@@ -1,6 +1,6 @@
 import { ensureBuilt } from "../build";
 import { checkedConfig } from "../config-check";
-import { STREAM, type Command } from "../command";
+import { PREVIEW_PARALLEL, STREAM, type Command } from "../command";
 import { readStack } from "../exported";
 import { switchesToDirect } from "../data";
 import { EXIT, log } from "../report";
@@ -34,6 +34,7 @@ creates. The stack is created on first use, as with up.`,
       ...STREAM,
       refresh: true,
       diff: true,
+      parallel: PREVIEW_PARALLEL,
       expectNoChanges: flags["expect-no-changes"] === true,
     });
     return EXIT.ok;

@@ -9,6 +9,7 @@
 import { AdminClient, LiteLlmApiError } from "../client";
 import { normalizeProvider, unknownProviderReason } from "../rules";
 import { credentialCheckSchema } from "./schema";
+import { batchedRow, type Listing } from "../impl/batch";
 import {
   UNKNOWN,
   buildDiff,
@@ -113,6 +114,30 @@ interface StoredCredential {
   credential_values?: Record<string, unknown>;
   credential_info?: Record<string, unknown>;
 }
+
+/**
+ * Every credential by name (GET /credentials: the items /credentials/by_name answers, masked
+ * alike, in one call). An answer without the list (the endpoint returns some errors as its body)
+ * is no listing.
+ */
+export const CREDENTIAL_LISTING: Listing<StoredCredential> = {
+  kind: "credential",
+  async list(client) {
+    const { body } = await client.call<{
+      credentials?: Array<StoredCredential & { credential_name?: unknown }>;
+    }>({ method: "GET", path: "/credentials" });
+    if (!Array.isArray(body.credentials)) {
+      return undefined;
+    }
+    const rows = new Map<string, StoredCredential>();
+    for (const item of body.credentials) {
+      if (typeof item.credential_name === "string") {
+        rows.set(item.credential_name, item);
+      }
+    }
+    return rows;
+  },
+};
 
 async function getCredential(
   client: AdminClient,
@@ -248,7 +273,9 @@ export const credential = {
   ): Promise<{ id: string; props: CredentialOutputs }> {
     return withClient(props, async (client) => {
       guardValues(client, props.values);
-      const body = await getCredential(client, id);
+      const body =
+        (await batchedRow(CREDENTIAL_LISTING, props, client, id)) ??
+        (await getCredential(client, id));
       if (body === undefined) {
         return { id: "", props };
       }

@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { AdminClient, LiteLlmApiError } from "../client";
 import { GENERATION_FIELD, OWNER_FIELD, keyCheckSchema } from "./schema";
+import { batchedRow, type Listing } from "../impl/batch";
 import {
   buildDiff,
   errorMessage,
@@ -198,6 +199,45 @@ async function freeAlias(
   }
 }
 
+/** Keys per page of GET /key/list (its maximum). */
+const KEY_PAGE = 100;
+
+/**
+ * Every key on the gateway by token (GET /key/list with full objects, all pages): the rows
+ * /key/info answers for each. Not worth it when the gateway holds more pages than `wanted` keys
+ * fill plus one (a gateway shared with many keys made elsewhere).
+ */
+export const KEY_LISTING: Listing<Record<string, unknown>> = {
+  kind: "key",
+  async list(client, wanted) {
+    const page = async (n: number) =>
+      (
+        await client.call<{ keys?: unknown[]; total_pages?: unknown }>({
+          method: "GET",
+          path: `/key/list?return_full_object=true&size=${KEY_PAGE}&page=${n}`,
+        })
+      ).body;
+    const first = await page(1);
+    const pages = typeof first.total_pages === "number" ? first.total_pages : 1;
+    if (pages > Math.ceil(wanted / KEY_PAGE) + 1) {
+      return undefined;
+    }
+    const rest = await Promise.all(
+      Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page(i + 2)),
+    );
+    const rows = new Map<string, Record<string, unknown>>();
+    for (const body of [first, ...rest]) {
+      for (const k of body.keys ?? []) {
+        const row = asRow(k);
+        if (typeof row["token"] === "string") {
+          rows.set(row["token"], row);
+        }
+      }
+    }
+    return rows;
+  },
+};
+
 /** A key's row from GET /key/info, or undefined when there is none (or it was deleted). */
 async function keyInfo(
   client: AdminClient,
@@ -371,7 +411,8 @@ export const virtualKey = {
 
   async read(id: string, props: KeyOutputs): Promise<{ id: string; props: KeyOutputs }> {
     return withClient(props, async (client) => {
-      const info = await keyInfo(client, id);
+      const info =
+        (await batchedRow(KEY_LISTING, props, client, id)) ?? (await keyInfo(client, id));
       if (info === undefined) {
         return { id: "", props };
       }

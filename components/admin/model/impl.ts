@@ -5,6 +5,7 @@
  */
 import { AdminClient, LiteLlmApiError } from "../client";
 import { modelCheckSchema } from "./schema";
+import { batchedRow, type Listing } from "../impl/batch";
 import { SERVER_DEFAULT_PARAMS, normalizeProvider, sameParamValue } from "../rules";
 import {
   patchWhen,
@@ -116,6 +117,42 @@ async function clearForeignDeployments(client: AdminClient, inputs: ModelInputs)
   }
 }
 
+/** A deployment's row from GET /model/info?litellm_model_id (throws when this pod has none). */
+async function modelRow(
+  client: AdminClient,
+  id: string,
+): Promise<Record<string, unknown> | undefined> {
+  const res = await client.call<{ data?: Array<Record<string, unknown>> }>({
+    method: "GET",
+    path: `/model/info?litellm_model_id=${encodeURIComponent(id)}`,
+  });
+  return res.body.data?.[0];
+}
+
+/**
+ * Every deployment this pod serves by id (GET /model/info without a filter: the rows the filtered
+ * call answers, in one call whatever their number).
+ */
+export const MODEL_LISTING: Listing<Record<string, unknown>> = {
+  kind: "model",
+  async list(client) {
+    const res = await client.call<{ data?: Array<Record<string, unknown>> }>({
+      method: "GET",
+      path: "/model/info",
+    });
+    const rows = new Map<string, Record<string, unknown>>();
+    for (const row of res.body.data ?? []) {
+      const info = row["model_info"];
+      const id =
+        typeof info === "object" && info !== null ? (info as Record<string, unknown>)["id"] : "";
+      if (typeof id === "string" && id !== "") {
+        rows.set(id, row);
+      }
+    }
+    return rows;
+  },
+};
+
 /** ModelAlias implementation. */
 export const model = {
   async check(olds: unknown, news: Record<string, unknown>) {
@@ -207,13 +244,12 @@ export const model = {
     return withClient(props, async (client) => {
       const createdAt = Date.parse(props.createdAt ?? "");
       const graceEnds = (Number.isNaN(createdAt) ? 0 : createdAt) + tuning.modelVisibilityGraceMs;
+      // Read with the others of this refresh when they come together; alone after that.
+      let listed = await batchedRow(MODEL_LISTING, props, client, id);
       for (;;) {
         try {
-          const res = await client.call<{ data?: Array<Record<string, unknown>> }>({
-            method: "GET",
-            path: `/model/info?litellm_model_id=${encodeURIComponent(id)}`,
-          });
-          const row = res.body.data?.[0];
+          const row = listed ?? (await modelRow(client, id));
+          listed = undefined;
           if (row === undefined) {
             return { id: "", props };
           }
