@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { run } from "../test/e2e/harness";
 import { LITELLM_VERSION } from "../config";
+import { previewFloor } from "./lib/floor";
 import { atScale, coldStarts, type ScaleResult } from "./lib/gateway-runs";
 import { plotData, renderReport, type BenchResults, type Machine } from "./lib/report";
 
@@ -126,7 +127,12 @@ async function main(): Promise<number> {
     scale.push(await atScale(n, runs, log));
   }
 
-  const results: BenchResults = { machine: info, runs, coldN, cold, scale };
+  const floor = await previewFloor(ROOT, runs);
+  log(
+    `the floor: a preview of an empty program ${floor.preview.join(", ")} s, with --refresh ${floor.previewRefresh.join(", ")} s`,
+  );
+
+  const results: BenchResults = { machine: info, runs, coldN, cold, scale, floor };
   const outFile = path.resolve(ROOT, values.out);
   writeOutputs(results, outFile);
   log(`wrote ${path.relative(ROOT, outFile)} in ${Math.round((Date.now() - started) / 1000)} s`);
