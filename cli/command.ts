@@ -112,7 +112,7 @@ export function parseFlags(
  * Resource operations a preview runs at once (Pulumi's `--parallel`; its default is four per
  * core, 8 here). A preview only reads, and its refresh reads every admin object: with all of them
  * in flight together the providers answer them from one listing per kind (components/admin/impl/
- * batch.ts). Measured at N=300 admin objects: 32 to 54 gateway reads instead of about 70, and
+ * batch.ts). Measured at N=300 admin objects: 35 to 58 gateway reads instead of about 70, and
  * about 1 s less. `up` keeps Pulumi's default, which also bounds how many objects it writes at
  * once.
  */

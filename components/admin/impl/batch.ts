@@ -10,7 +10,7 @@
  * would cost more calls than the reads themselves, leaves each read to its own call, which keeps
  * every rule of the single read (a key deleted, a model not yet visible on this pod, an error to
  * report). No caching: nothing outlives the batch. Measured at N=300 admin objects: a drift made
- * 32 to 54 gateway reads instead of 304, a no-op up 67 to 86 instead of 300.
+ * 35 to 58 gateway reads instead of 304, a no-op up 71 to 84 instead of 300 (docs/benchmarks.md).
  */
 import type { AdminClient } from "../client";
 import { sha256 } from "./shared";
