@@ -68,16 +68,34 @@ export function stackLocks(backendUrl: string | undefined, stack: string): Stack
   return locks;
 }
 
-/** Whether process `pid` runs on this machine (EPERM: it runs, as another user). */
+/**
+ * Whether a process's `/proc/<pid>/stat` line says it is a zombie: dead, waiting for its parent
+ * to collect its exit status. Its state is the first field after the command name, which is in
+ * parentheses and may itself hold spaces or parentheses.
+ */
+export function isZombieStat(stat: string): boolean {
+  return /^\s*Z\b/.test(stat.slice(stat.lastIndexOf(")") + 1));
+}
+
+/**
+ * Whether process `pid` runs on this machine (EPERM: it runs, as another user). A zombie does
+ * not: a killed update's `pulumi` is one until whoever inherited it (after its parent died too,
+ * the machine's init) collects it, which some inits do late or never, and its lock must not
+ * block the next update meanwhile.
+ */
 function running(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) {
     return false;
   }
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    return !isZombieStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true; // no /proc (not Linux): kill(0) is all there is to go by
   }
 }
 

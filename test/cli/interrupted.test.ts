@@ -3,12 +3,17 @@
  * a dead process's lock of this machine is removed, a running holder's or another machine's is
  * refused with a message naming the holder and the fix.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { clearStaleLocks, removeTruncatedSidecars, stackLocks } from "../../cli/interrupted";
+import {
+  clearStaleLocks,
+  isZombieStat,
+  removeTruncatedSidecars,
+  stackLocks,
+} from "../../cli/interrupted";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -57,6 +62,39 @@ describe("interrupted updates' locks", () => {
       `the stack 'dev' is being updated by another process, ci@${hostname()} (pid ${process.pid}, since 2026-12-02T10:00:00Z). Fix: wait for it to end, then run npm run up again`,
     );
     expect(existsSync(file)).toBe(true);
+  });
+
+  it("removes the lock of a zombie (killed, not yet collected by whoever inherited it)", async () => {
+    // `sleep 0` exits at once; its parent is then `sleep 10` (exec'd by the shell), which never
+    // collects it: a zombie for ten seconds, as a killed update's pulumi under a lazy init.
+    const parent = spawn("bash", ["-c", "sleep 0 & echo $!; exec sleep 10"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    try {
+      const pid = Number(
+        await new Promise<string>((resolve) =>
+          parent.stdout.once("data", (d: Buffer) => resolve(d.toString())),
+        ),
+      );
+      for (let i = 0; i < 50 && !isZombieStat(readFileSync(`/proc/${pid}/stat`, "utf8")); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(isZombieStat(readFileSync(`/proc/${pid}/stat`, "utf8"))).toBe(true);
+      const { url, file } = backendWithLock("dev", pid);
+      clearStaleLocks(url, "dev");
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      parent.kill("SIGKILL");
+    }
+  });
+
+  it.each([
+    ["1234 (pulumi) Z 1 1234", true],
+    ["1234 (pulumi) S 1 1234", false],
+    ["1234 (a (b) Z) R 1 1234", false],
+    ["1234 (a (b) c) Z 1 1234", true],
+  ])("reads the state of /proc/<pid>/stat %j as zombie: %s", (stat, zombie) => {
+    expect(isZombieStat(stat)).toBe(zombie);
   });
 
   it("refuses a lock of another machine, naming pulumi cancel as the fix once it is known dead", () => {

@@ -16,6 +16,7 @@ import { PROJECT } from "../../config";
 import { DB_NAME, DB_USER } from "../../components/database";
 import { stackNames, type StackNames } from "../../components/naming";
 import { ensureBuilt } from "../../cli/build";
+import { STACK_NAME_ENV } from "../../components/admin/impl/shared";
 import { unprotectAll } from "../../cli/data";
 import { exportState, plainValue, type ExportedResource } from "../../cli/exported";
 import { openStack, pulumiExecutable } from "../../cli/workspace";
@@ -318,6 +319,7 @@ export async function createTestStack(
       await this.destroy().catch(() => undefined);
       await stack.workspace.removeStack(name, { force: true }).catch(() => undefined);
       await sweepDocker(name);
+      endStackProcesses(name);
       rmSync(dir, { recursive: true, force: true });
       if (failure !== undefined) {
         throw failure;
@@ -435,6 +437,39 @@ export async function changes(
   });
   onResult?.(result.stdout, result.stderr);
   return steps;
+}
+
+/**
+ * Ends the processes that still run for the stack: Pulumi starts its plugins (the language host,
+ * the dynamic-provider process) in process groups of their own, so a test that kills an update's
+ * process group (crash.test.ts) leaves them behind, about 140 MB each, until the machine stops.
+ * They carry the stack's name in their environment (LITELLM_STACK_NAME, set by the workspace);
+ * nothing else does. Returns their pids.
+ */
+export function endStackProcesses(stack: string): number[] {
+  const marker = `${STACK_NAME_ENV}=${stack}\0`;
+  const ended: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) {
+      continue;
+    }
+    let environ: string;
+    try {
+      environ = `${readFileSync(`/proc/${pid}/environ`, "latin1")}\0`;
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (environ.includes(`\0${marker}`) || environ.startsWith(marker)) {
+      try {
+        process.kill(pid, "SIGKILL");
+        ended.push(pid);
+      } catch {
+        // already gone
+      }
+    }
+  }
+  return ended;
 }
 
 /** Removes every container, network and volume labelled with the stack's name. */
