@@ -2,37 +2,11 @@
  * The few Docker operations the stack commands need, through the `docker` CLI (it honours the
  * user's Docker context and DOCKER_HOST); every result is parsed from `--format`/`inspect` JSON.
  */
-import { execFile } from "node:child_process";
+import { docker } from "../components/docker-cli";
 import type { Role } from "../components/naming";
 import { CliError } from "./report";
 
-/** The result of one `docker` command. */
-export interface DockerResult {
-  /** Exit code (non-zero also when docker could not be started). */
-  code: number;
-  /** Standard output. */
-  stdout: string;
-  /** Standard error. */
-  stderr: string;
-}
-
-/** Runs `docker <args>`; never rejects on a non-zero exit. */
-export function docker(
-  args: readonly string[],
-  options: { timeoutMs?: number } = {},
-): Promise<DockerResult> {
-  return new Promise((resolve) => {
-    execFile(
-      "docker",
-      args,
-      { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 0 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+export { docker, type DockerResult } from "../components/docker-cli";
 
 /** Whether the image is on the engine. */
 export async function imageExists(image: string): Promise<boolean> {

@@ -83,7 +83,8 @@ export function configName(meta: StepEventMetadata): string {
   if (type === "docker:index/container:Container") {
     return containerName(meta.urn, str("name"));
   }
-  if (type === "docker:index/network:Network") {
+  // The stack's own network (pulumi-nodejs:dynamic/litellm:Network) or the Docker provider's.
+  if (type.endsWith(":Network")) {
     return `network${str("name") ? ` (${str("name")})` : ""}`;
   }
   if (type === "docker:index/volume:Volume") {

@@ -8,6 +8,7 @@ import { adminUrlOf, exportState, stackOutputs } from "../exported";
 import { StepTimes } from "../timings";
 import { readiness, readinessText } from "../readiness";
 import { openStack } from "../workspace";
+import { NETWORK_TYPE, PENDING_MOVE_NOTE, pendingMove } from "../legacy-network";
 import { outOfBandContainers } from "../../drift/containers";
 import {
   containerName,
@@ -77,7 +78,7 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
     const infoNotes: string[] = [];
     // The refresh, the containers' check and the listing of unmanaged objects read independent
     // things (nothing is written), so they run side by side.
-    const [events, outOfBand, unmanaged] = await Promise.all([
+    const [events, outOfBand, unmanaged, move] = await Promise.all([
       times.step("preview --refresh", () => refreshPreview(stack)),
       times.step("containers", () => outOfBandContainers(exported.deployment)),
       times.step("gateway and unmanaged objects", async () => {
@@ -102,6 +103,7 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
           return [];
         }
       }),
+      pendingMove(exported.resources),
     ]);
     const report: DriftReport = {
       stack: stack.name,
@@ -110,6 +112,16 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
       unmanaged,
       notes,
     };
+    if (move !== undefined) {
+      infoNotes.push(PENDING_MOVE_NOTE);
+      // The network exists: the new resource's create and the old one's delete are that move.
+      // (A network removed by hand is still reported missing: the refresh dropped the old one.)
+      if (move.exists) {
+        report.resources = report.resources.filter(
+          (r) => r.urn !== move.urn && !(r.op === "create" && r.urn.includes(`$${NETWORK_TYPE}::`)),
+        );
+      }
+    }
     for (const r of outOfBand) {
       report.resources = report.resources.filter((x) => x.urn !== r.urn);
       report.resources.push({

@@ -2,6 +2,7 @@ import { ensureBuilt } from "../build";
 import { checkedConfig } from "../config-check";
 import { PREVIEW_PARALLEL, STREAM, type Command } from "../command";
 import { readStack } from "../exported";
+import { legacyNetworks, PENDING_MOVE_NOTE } from "../legacy-network";
 import { switchesToDirect } from "../data";
 import { EXIT, log } from "../report";
 import { openStack } from "../workspace";
@@ -28,6 +29,11 @@ creates. The stack is created on first use, as with up.`,
     if (await switchesToDirect(stack, reads)) {
       log(
         "llmProvider=openai: npm run up will remove the gateway, keeping its data volume as down does; the salt key is protected until then, so this preview reports its deletion as refused",
+      );
+    }
+    if (legacyNetworks(reads.exported.resources).length > 0) {
+      log(
+        `${PENDING_MOVE_NOTE}; this preview shows that move as the creation of the new resource and the deletion of the old one`,
       );
     }
     await stack.preview({

@@ -14,6 +14,7 @@ import { checkedConfig } from "../config-check";
 import { adminUrlOf, readStack, stackOutputs, type StackReads } from "../exported";
 import { recoverInterrupted, removeTruncatedSidecars } from "../interrupted";
 import { ensureImages } from "../images";
+import { moveLegacyNetwork } from "../legacy-network";
 import { startStopped } from "./lifecycle";
 import { readinessText, waitReadiness } from "../readiness";
 import { CliError, EXIT, log } from "../report";
@@ -147,6 +148,11 @@ and database password are saved into the stack's config), so switching back reus
     const config = await checkedConfig(stack, reads.config);
     // An update killed half-way left a lock and pending creates: cleared, so this one converges.
     if (await recoverInterrupted(stack, backendUrl, reads.exported.deployment)) {
+      reads = await readStack(stack);
+    }
+    // A stack deployed before the network resource of its own: the old one leaves the state
+    // first, so that this update takes the network over instead of removing it.
+    if ((await moveLegacyNetwork(stack, reads.exported.deployment)).length > 0) {
       reads = await readStack(stack);
     }
     const switched = await prepareModeSwitch(stack, reads);

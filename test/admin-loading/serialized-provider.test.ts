@@ -122,10 +122,15 @@ beforeAll(() => {
   }
 }, 120_000);
 
-describe("__provider of the Migration step", () => {
-  it("is small, spawns nothing itself and loads its run by package name", async () => {
-    const { migrationProviderForTests } = await import("../../components/migration");
-    const s = await serialize(migrationProviderForTests);
+describe.each([
+  [
+    "the Migration step",
+    async () => (await import("../../components/migration")).migrationProviderForTests,
+  ],
+  ["the network", async () => (await import("../../components/network")).networkProviderForTests],
+])("__provider of %s", (_, provider) => {
+  it("is small, spawns nothing itself and loads its operations by package name", async () => {
+    const s = await serialize(await provider());
     expect(Buffer.byteLength(s.text, "utf8")).toBeLessThanOrEqual(4096);
     expect(s.containsSecrets).toBe(false);
     expect(s.text).not.toContain(root);

@@ -106,6 +106,18 @@ describe("driftedResources", () => {
   });
 });
 
+describe("configName of the network", () => {
+  it.each([
+    ["the stack's own network resource", "pulumi-nodejs:dynamic/litellm:Network"],
+    ["the Docker provider's (stacks deployed before it)", "docker:index/network:Network"],
+  ])("names %s by its Docker name", (_, type) => {
+    const found = driftedResources([
+      step("create", "litellm-network-bridge", type, { new: { inputs: { name: "litellm-net" } } }),
+    ]);
+    expect(found.map((r) => [r.name, r.op])).toEqual([["network (litellm-net)", "create"]]);
+  });
+});
+
 describe("formatSummary", () => {
   it("prints one block per resource, secrets as changed, notes and unmanaged objects", () => {
     expect(

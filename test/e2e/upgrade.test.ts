@@ -92,11 +92,19 @@ function dynamicResources(
     }));
 }
 
+/** The resource types of a raw state file. */
+function types(rawState: string): string[] {
+  const state = JSON.parse(rawState) as {
+    checkpoint: { latest: { resources: { type: string }[] } };
+  };
+  return state.checkpoint.latest.resources.map((r) => r.type);
+}
+
 describeE2E(
   `a stack deployed by the previous release (${PREVIOUS_RELEASE.tag}) under the current code`,
   [POSTGRES_IMAGE, LITELLM_IMAGE],
   () => {
-    test("the current code refreshes, adds the migration step and replaces only the gateway container (the virtual key keeps its raw value), previews clean and destroys", async () => {
+    test("the current code refreshes, moves the network to its own resource type without touching it, adds the migration step and replaces only the gateway container (the virtual key keeps its raw value), previews clean and destroys", async () => {
       const previous = checkOutPreviousRelease();
       const t = await createTestStack("upgrade", {
         project: previous.dir,
@@ -139,25 +147,36 @@ describeE2E(
           old.map((r) => [r.name, OUTPUT_SCHEMA_VERSION]),
         );
 
-        // What the current code changes: the migration step it added runs once (create), and the
-        // gateway container is replaced to serve with DISABLE_SCHEMA_UPDATE=true. Nothing else is
-        // created, replaced or deleted: the gateway contents are only updated in place.
-        const steps: string[] = [];
-        const up = await current.up({
-          onEvent: (event) => {
-            const m = event.resourcePreEvent?.metadata;
-            if (m !== undefined && !["same", "update", "refresh", "read"].includes(m.op)) {
-              steps.push(`${m.op} ${m.urn.slice(m.urn.lastIndexOf("::") + 2)}`);
-            }
-          },
-        });
-        expect(up.summary.result).toBe("succeeded");
-        expect([...new Set(steps)].sort()).toEqual([
-          "create litellm-gateway-migration",
-          "create-replacement litellm-gateway-container",
-          "delete-replaced litellm-gateway-container",
-          "replace litellm-gateway-container",
-        ]);
+        // The previous release's network is the Docker provider's resource: drift says that the
+        // move to the stack's own resource is pending, and does not report it as drift.
+        expect(types(t.rawState())).toContain("docker:index/network:Network");
+        const idOf = async (kind: "network" | "container", name: string): Promise<unknown> =>
+          (await inspect(kind, name))?.["Id"];
+        const networkId = await idOf("network", t.names.network);
+        const dbId = await idOf("container", t.names.db);
+        const gatewayId = await idOf("container", t.names.gateway);
+        expect(networkId).toEqual(expect.any(String));
+        const drift = await t.cli("drift");
+        expect(drift.stdout).toContain("the next npm run up moves it to the stack's own resource");
+        expect(drift.stdout).not.toMatch(/^ {2}network/m);
+
+        // What the current code changes (npm run up, as users run it): the old network resource
+        // leaves the state first; the migration step it added runs once and the network resource
+        // takes the network over (two creates), and the gateway container is replaced to serve
+        // with DISABLE_SCHEMA_UPDATE=true. Nothing else is created, replaced or deleted: the
+        // network and the database container stay the same objects, the gateway contents are only
+        // updated in place.
+        const up = await t.cli("up");
+        expect(up.code, up.stdout + up.stderr).toBe(0);
+        expect(up.stderr + up.stdout).toContain("moving the stack's network to its own resource");
+        const [last] = await current.history(1);
+        expect(last?.resourceChanges).toMatchObject({ create: 2, replace: 1 });
+        expect(last?.resourceChanges?.["delete"] ?? 0).toBe(0);
+        expect(types(t.rawState())).not.toContain("docker:index/network:Network");
+        expect(types(t.rawState())).toContain("pulumi-nodejs:dynamic/litellm:Network");
+        expect(await idOf("network", t.names.network)).toBe(networkId);
+        expect(await idOf("container", t.names.db)).toBe(dbId);
+        expect(await idOf("container", t.names.gateway)).not.toBe(gatewayId);
         // The key was neither replaced nor rotated: the raw key the old release minted still works.
         expect((await current.outputs())["virtualKeys"]?.value).toEqual({
           "up-key": rawKey,

@@ -68,6 +68,8 @@ async function build(name: string, overrides: Partial<StackConfig> = {}) {
   return { stack, mine, find };
 }
 
+/** The stack's own network resource (components/network.ts). */
+const NETWORK = "pulumi-nodejs:dynamic/litellm:Network";
 const CONTAINER = "docker:index/container:Container";
 
 describe("LiteLlmStack children", () => {
@@ -81,9 +83,7 @@ describe("LiteLlmStack children", () => {
     expect(ci.find("docker:index/volume:Volume", "db-data").inputs["name"]).toBe(
       "litellm_ci_pgdata",
     );
-    expect(ci.find("docker:index/network:Network", "network-bridge").inputs["name"]).toBe(
-      "litellm-ci-net",
-    );
+    expect(ci.find(NETWORK, "network-bridge").inputs["name"]).toBe("litellm-ci-net");
   });
 
   it("gives the database no published ports, a healthcheck, the volume, restart unless-stopped", async () => {
@@ -197,15 +197,14 @@ describe("LiteLlmStack children", () => {
   it("labels every container, volume and network with the stack and role", async () => {
     const { mine } = await build("h", { stack: "qa" });
     const docker = mine.filter((r) =>
-      [
-        "docker:index/container:Container",
-        "docker:index/volume:Volume",
-        "docker:index/network:Network",
-      ].includes(r.type),
+      ["docker:index/container:Container", "docker:index/volume:Volume", NETWORK].includes(r.type),
     );
     expect(docker).toHaveLength(4);
     const roles = docker.map((r) => {
-      const labels = r.inputs["labels"] as { label: string; value: string }[];
+      // The Docker provider's resources take {label, value} pairs, the network `key=value`.
+      const labels = (r.inputs["labels"] as ({ label: string; value: string } | string)[]).map(
+        (l) => (typeof l === "string" ? { label: l.split("=")[0], value: l.split("=")[1] } : l),
+      );
       expect(labels).toContainEqual({ label: "litellm-stack.stack", value: "qa" });
       return labels.find((l) => l.label === "litellm-stack.role")?.value;
     });

@@ -22,6 +22,9 @@ import { OUTPUT_SCHEMA_VERSION, type AdminConnection, type Versioned } from "./s
 /** The migration step's run (components/migration-run.ts), loaded by the Migration provider. */
 export { runMigration } from "../../migration-run";
 
+/** The private network's operations (components/network-run.ts), loaded by the Network provider. */
+export { ensureNetwork, inspectNetwork, removeNetwork } from "../../network-run";
+
 /** The stack config as the dynamic-provider host hands it to `configure` (`project:key`). */
 export interface ProviderConfig {
   get(key: string): string | undefined;
