@@ -68,42 +68,51 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
     const started = performance.now();
     await times.step("build check", () => ensureBuilt());
     const stack = await times.step("stack select", () => openStack(target, { create: false }));
-    // One export serves the outputs, the containers' declared settings and the owned objects.
-    const exported = await times.step("state export", () => exportState(stack));
-    const outputs = stackOutputs(exported.resources);
-    const baseUrl = adminUrlOf(outputs);
-    const masterKey = outputs["LITELLM_MASTER_KEY"] as string | undefined;
     // Notes that mean drift (the gateway could not be compared), and notes that do not.
     const notes: string[] = [];
     const infoNotes: string[] = [];
-    // The refresh, the containers' check and the listing of unmanaged objects read independent
-    // things (nothing is written), so they run side by side.
-    const [events, outOfBand, unmanaged, move] = await Promise.all([
+    /**
+     * What is read from the state export (one export serves the outputs, the containers' declared
+     * settings and the owned objects): the containers' check, the listing of unmanaged objects
+     * and a pending move of the network (cli/legacy-network.ts).
+     */
+    const fromExport = async () => {
+      const exported = await times.step("state export", () => exportState(stack));
+      const outputs = stackOutputs(exported.resources);
+      const baseUrl = adminUrlOf(outputs);
+      const masterKey = outputs["LITELLM_MASTER_KEY"] as string | undefined;
+      return Promise.all([
+        times.step("containers", () => outOfBandContainers(exported.deployment)),
+        times.step("gateway and unmanaged objects", async () => {
+          const state = baseUrl === undefined ? undefined : await readiness(baseUrl);
+          if (state === "down" || state === "no-db") {
+            notes.push(
+              `the gateway at ${baseUrl} ${readinessText(state)}, so its credentials, model aliases and virtual keys were not compared; npm run up -- --stack ${stack.name} repairs it, then run drift again`,
+            );
+          }
+          if (state !== "ok" || masterKey === undefined || baseUrl === undefined) {
+            return [];
+          }
+          try {
+            return await unmanagedObjects(
+              { baseUrl, masterKey, stack: stack.name },
+              ownedIds(exported.deployment),
+            );
+          } catch (err) {
+            infoNotes.push(
+              `objects not managed by the stack could not be listed: ${(err as Error).message}`,
+            );
+            return [];
+          }
+        }),
+        pendingMove(exported.resources),
+      ]);
+    };
+    // The refresh and what reads the export read independent things (nothing is written), so
+    // they run side by side.
+    const [events, [outOfBand, unmanaged, move]] = await Promise.all([
       times.step("preview --refresh", () => refreshPreview(stack)),
-      times.step("containers", () => outOfBandContainers(exported.deployment)),
-      times.step("gateway and unmanaged objects", async () => {
-        const state = baseUrl === undefined ? undefined : await readiness(baseUrl);
-        if (state === "down" || state === "no-db") {
-          notes.push(
-            `the gateway at ${baseUrl} ${readinessText(state)}, so its credentials, model aliases and virtual keys were not compared; npm run up -- --stack ${stack.name} repairs it, then run drift again`,
-          );
-        }
-        if (state !== "ok" || masterKey === undefined || baseUrl === undefined) {
-          return [];
-        }
-        try {
-          return await unmanagedObjects(
-            { baseUrl, masterKey, stack: stack.name },
-            ownedIds(exported.deployment),
-          );
-        } catch (err) {
-          infoNotes.push(
-            `objects not managed by the stack could not be listed: ${(err as Error).message}`,
-          );
-          return [];
-        }
-      }),
-      pendingMove(exported.resources),
+      fromExport(),
     ]);
     const report: DriftReport = {
       stack: stack.name,

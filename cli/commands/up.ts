@@ -1,6 +1,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { ensureBuilt } from "../build";
-import { STREAM, type Command } from "../command";
+import { applyUp } from "../apply-up";
+import type { Command } from "../command";
 import { outOfBandContainers } from "../../drift/containers";
 import { docker, logTail, stackContainers } from "../docker";
 import {
@@ -183,12 +184,11 @@ and database password are saved into the stack's config), so switching back reus
     }
     await ensureImages(stack, reads.config);
     try {
-      await stack.up({
-        ...STREAM,
+      await applyUp(stack, {
         // Refresh first, so that one up repairs what drift reports (a key deleted by hand, a
         // stopped container); --no-refresh applies from the recorded state only.
         refresh: flags["no-refresh"] !== true,
-        ...(Array.isArray(flags["target"]) ? { target: flags["target"] } : {}),
+        ...(Array.isArray(flags["target"]) ? { target: flags["target"] as string[] } : {}),
       });
     } catch (err) {
       await reportUnhealthyGateway(target.stack);
