@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Removes what a crashed or interrupted test run left behind: Docker objects of the test stacks
 # (label litellm-stack.stack=e2e-…, data volumes included) or labelled litellm-stack.test, and
-# the tests' temporary directories (backends, configs, project copies). The tests never use the
+# the tests' temporary directories (backends, configs, project copies), and the local Kubernetes
+# cluster if it is still up. The tests never use the
 # project's backend (.pulumi-state) or its stacks, so nothing of the user's is touched.
 # Caches (toolchain builds, image tarballs, local images) are kept.
 set -uo pipefail
@@ -19,6 +20,11 @@ sweep() { # sweep KIND: every object of KIND (container, network, volume) of a t
     volume) docker volume rm -f $ids >/dev/null ;;
   esac
 }
+# The local Kubernetes cluster (test/e2e/cluster.test.ts starts and stops it): stopped if a run
+# ended with it up.
+if [[ -d "${LITELLM_STACK_CLUSTER_DIR:-$CACHE_ROOT/cluster}/run" ]]; then
+  bash "$ROOT/scripts/cluster.sh" stop || log "cleanup: npm run cluster -- stop failed"
+fi
 sweep container
 sweep network
 sweep volume

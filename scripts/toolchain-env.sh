@@ -15,12 +15,25 @@ PULUMI_KEY="pulumi-$PULUMI_VERSION-$(src_hash)"
 LANGHOST_KEY="language-nodejs-$PULUMI_VERSION-$(src_hash language-nodejs)"
 DOCKER_KEY="docker-$DOCKER_PLUGIN_VERSION-$(src_hash docker)"
 RANDOM_KEY="random-$RANDOM_PLUGIN_VERSION-$(src_hash random stubs)"
-TOOLCHAIN_KEY="$(printf '%s\n' "$PULUMI_KEY" "$LANGHOST_KEY" "$DOCKER_KEY" "$RANDOM_KEY" | sha256sum | cut -c1-12)"
+# The local cluster's pieces: keyed by their versions and their own sources only.
+# shellcheck source=toolchain/kubernetes/versions.env
+. "$TOOLCHAIN_SRC/kubernetes/versions.env"
+kube_hash() {
+  (cd "$TOOLCHAIN_SRC/kubernetes" && find "$@" -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-12
+}
+KUBERNETES_KEY="kubernetes-$KUBERNETES_VERSION-$(kube_hash k8s pause)"
+ETCD_KEY="etcd-$ETCD_VERSION-$(kube_hash etcd)"
+COREDNS_KEY="coredns-$COREDNS_VERSION"
+PULUMI_KUBERNETES_KEY="pulumi-kubernetes-$PULUMI_KUBERNETES_VERSION-${PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION##*-}"
+TOOLCHAIN_KEY="$(printf '%s\n' "$PULUMI_KEY" "$LANGHOST_KEY" "$DOCKER_KEY" "$RANDOM_KEY" "$PULUMI_KUBERNETES_KEY" | sha256sum | cut -c1-12)"
 BUILD_CACHE="$CACHE_ROOT/builds"
 # bin/ holds pulumi, the language host and the dynamic-provider script side by side (the CLI finds
 # "bundled" plugins next to its own executable); home/ is PULUMI_HOME with the provider plugins.
 TOOLCHAIN_DIR="$CACHE_ROOT/toolchain-$TOOLCHAIN_KEY"
 export TOOLCHAIN_DIR
+# The local cluster's commands (kube-*, kubelet, kubectl, etcd, coredns), built by the toolchain.
+KUBE_BIN_DIRS="$BUILD_CACHE/$KUBERNETES_KEY/bin:$BUILD_CACHE/$ETCD_KEY/bin:$BUILD_CACHE/$COREDNS_KEY/bin"
+export KUBE_BIN_DIRS
 
 toolchain_ready() { [[ -f "$TOOLCHAIN_DIR/.complete" ]]; }
 

@@ -107,11 +107,78 @@ build_bridged() {
 build_docker() { build_bridged docker "$DOCKER_PLUGIN_VERSION" "$DOCKER_UPSTREAM_MODULE" "$DOCKER_UPSTREAM_VERSION" no_compose "$1"; }
 build_random() { build_bridged random "$RANDOM_PLUGIN_VERSION" "$RANDOM_UPSTREAM_MODULE" "$RANDOM_UPSTREAM_VERSION" "" "$1"; }
 
+# --- the local Kubernetes cluster's pieces (npm run cluster; docs/kubernetes.md) ----------------
+# Each builds on both cores and they run one after the other (kubernetes-offline.md: about 25
+# CPU-minutes cold together; seconds when cached).
+
+# The six Kubernetes commands and the pod sandbox's pause process. The version variables are
+# those of upstream's hack/lib/version.sh: without them the binaries say v0.0.0-master, which
+# fails the version-skew checks.
+build_kubernetes() {
+  local out="$1" v="$KUBERNETES_VERSION" minor x=() pkg
+  minor="${v#v1.}"
+  minor="${minor%%.*}"
+  for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+    x+=(-X "$pkg.gitVersion=$v" -X "$pkg.gitMajor=1" -X "$pkg.gitMinor=$minor"
+      -X "$pkg.gitTreeState=clean" -X "$pkg.buildDate=1970-01-01T00:00:00Z")
+  done
+  mkdir -p "$out/src" "$out/bin"
+  cp "$TOOLCHAIN_SRC"/kubernetes/k8s/{go.mod,go.sum,tools.go} "$out/src/"
+  local cmds=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+  local cmd=(go build -tags selinux,notest,grpcnotrace -ldflags "-s -w ${x[*]}" -o "$out/bin/"
+    "${cmds[@]/#/k8s.io/kubernetes/cmd/}")
+  log "   k8s.io/kubernetes@$KUBERNETES_VERSION: go build ${cmds[*]}"
+  (cd "$out/src" && "${cmd[@]}") || { log "   FAILED: module k8s.io/kubernetes $KUBERNETES_VERSION"; return 1; }
+  (cd "$TOOLCHAIN_SRC/kubernetes/pause" && go build -ldflags "-s -w" -o "$out/bin/pause" .) ||
+    { log "   FAILED: the pause process (scripts/toolchain/kubernetes/pause)"; return 1; }
+  rm -rf "$out/src"
+}
+
+build_etcd() {
+  local out="$1"
+  mkdir -p "$out/src" "$out/bin"
+  cp "$TOOLCHAIN_SRC"/kubernetes/etcd/{main.go,go.mod,go.sum} "$out/src/"
+  log "   go.etcd.io/etcd/server/v3@$ETCD_VERSION"
+  (cd "$out/src" && go build -ldflags "-s -w" -o "$out/bin/etcd" .) ||
+    { log "   FAILED: module go.etcd.io/etcd/server/v3 $ETCD_VERSION"; return 1; }
+  rm -rf "$out/src"
+}
+
+build_coredns() {
+  local out="$1"
+  mkdir -p "$out/bin"
+  log "   github.com/coredns/coredns@$COREDNS_VERSION (go install: its go.mod has no replace)"
+  GOFLAGS="-trimpath -buildvcs=false" GOBIN="$out/bin" go install -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION" ||
+    { log "   FAILED: module github.com/coredns/coredns $COREDNS_VERSION"; return 1; }
+}
+
+# pulumi-resource-kubernetes: provider/go.mod says `replace …/sdk/v4 => ../sdk`, so both modules
+# are laid out as in the repository; upstream's generate.go writes the schema files main.go
+# embeds (they are not in the module zip).
+build_pulumi_kubernetes() {
+  local out="$1" prov sdk v="$PULUMI_KUBERNETES_VERSION"
+  prov="$(moddir "github.com/pulumi/pulumi-kubernetes/provider/v4@$PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION")"
+  sdk="$(moddir "github.com/pulumi/pulumi-kubernetes/sdk/v4@v$v")"
+  mkdir -p "$out/src" "$out/bin"
+  cp -r "$prov" "$out/src/provider" && cp -r "$sdk" "$out/src/sdk" && chmod -R u+w "$out/src"
+  local ver=github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version
+  log "   github.com/pulumi/pulumi-kubernetes/provider/v4@$PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION (= v$v): generate, then go build"
+  (cd "$out/src/provider/cmd/pulumi-resource-kubernetes" && VERSION="$v" go run generate.go) ||
+    { log "   FAILED: generate.go of pulumi-kubernetes $v"; return 1; }
+  (cd "$out/src/provider" && go build -ldflags "-s -w -X $ver=$v" -o "$out/bin/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes) ||
+    { log "   FAILED: module github.com/pulumi/pulumi-kubernetes/provider/v4 $PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION"; return 1; }
+  rm -rf "$out/src"
+}
+
 mkdir -p "$BUILD_CACHE"
 cached_build "$PULUMI_KEY" "pulumi CLI $PULUMI_VERSION (github.com/pulumi/pulumi/pkg/v3)" build_pulumi
 cached_build "$LANGHOST_KEY" "pulumi-language-nodejs (sdk/v3 $PULUMI_VERSION)" build_langhost
 cached_build "$DOCKER_KEY" "pulumi-resource-docker $DOCKER_PLUGIN_VERSION ($DOCKER_UPSTREAM_MODULE@$DOCKER_UPSTREAM_VERSION)" build_docker
 cached_build "$RANDOM_KEY" "pulumi-resource-random $RANDOM_PLUGIN_VERSION ($RANDOM_UPSTREAM_MODULE@$RANDOM_UPSTREAM_VERSION)" build_random
+cached_build "$PULUMI_KUBERNETES_KEY" "pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION" build_pulumi_kubernetes
+cached_build "$KUBERNETES_KEY" "Kubernetes $KUBERNETES_VERSION (kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubectl)" build_kubernetes
+cached_build "$ETCD_KEY" "etcd $ETCD_VERSION" build_etcd
+cached_build "$COREDNS_KEY" "CoreDNS $COREDNS_VERSION" build_coredns
 
 # --- assemble ------------------------------------------------------------------------------------
 step "assemble $TOOLCHAIN_DIR"
@@ -136,6 +203,8 @@ SH
     --file "$BUILD_CACHE/$DOCKER_KEY/bin/pulumi-resource-docker" >/dev/null
   PULUMI_HOME="$tmp/home" PULUMI_SKIP_UPDATE_CHECK=true "$tmp/bin/pulumi" plugin install resource random "$RANDOM_PLUGIN_VERSION" \
     --file "$BUILD_CACHE/$RANDOM_KEY/bin/pulumi-resource-random" >/dev/null
+  PULUMI_HOME="$tmp/home" PULUMI_SKIP_UPDATE_CHECK=true "$tmp/bin/pulumi" plugin install resource kubernetes "$PULUMI_KUBERNETES_VERSION" \
+    --file "$BUILD_CACHE/$PULUMI_KUBERNETES_KEY/bin/pulumi-resource-kubernetes" >/dev/null
   touch "$tmp/.complete"
   mv "$tmp" "$TOOLCHAIN_DIR"
 fi

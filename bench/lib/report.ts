@@ -31,13 +31,21 @@ export interface BenchResults {
 const r1 = (x: number): string => (Math.round(x * 10) / 10).toString();
 const r2 = (x: number): string => (Math.round(x * 100) / 100).toString();
 const list = (xs: readonly number[]): string => xs.map(r1).join(", ");
+/** Why the stack's network is not the Docker provider's: a fixed wait, gone from every run. */
+const NETWORK_NOTE =
+  "The stack's network is a resource of its own (components/network-run.ts, over the `docker` CLI): the Docker provider's network resource waited a fixed 2 s before every read of a network (terraform-provider-docker, resource_docker_network_funcs.go: `networkReadRefreshDelay = 2 * time.Second`; Pulumi's verbose log showed that read taking 2.07 s, every other under 0.3 s), after creating it and in every refresh, so every cold up paid it before the database container could be created and every drift check in its refresh.";
+
 /**
- * A fixed wait of the Docker provider (pulumi-resource-docker 5.2.0, from terraform-provider-docker),
- * measured here with Pulumi's verbose log: the read of a network, after its create and in every
- * refresh, begins with a 2 s delay.
+ * Pulumi's verbose log (`-v=9`) of one `preview --refresh` of the stack at N=50, measured on
+ * 2026-12-05 after the network change: seconds from the CLI's start.
  */
-const NETWORK_READ_DELAY =
-  "The Docker provider waits 2 s before it reads a network, after creating one and in every refresh (terraform-provider-docker, resource_docker_network_funcs.go: `networkReadRefreshDelay = 2 * time.Second`; seen in Pulumi's verbose log of a preview: the network's read took 2.07 s, every other read under 0.3 s):";
+const PREVIEW_TIMELINE = {
+  total: 0,
+  pluginsStarted: 0,
+  readsDone: 0,
+  programStart: 0,
+  programEnd: 0,
+};
 
 const verdict = (ok: boolean): string => (ok ? "**met**" : "**missed**");
 
@@ -150,13 +158,15 @@ export function renderReport(results: BenchResults, plotFile: string | undefined
     "",
     `Target: ratio ≤ 1.2 against the equivalent compose file — ${verdict(stackCold / composeCold <= 1.2)}.`,
     "",
+    NETWORK_NOTE,
+    "",
   );
   if (stackCold / composeCold > 1.2) {
     const before = phaseTakes(cold, 0);
     const after = phaseTakes(cold, (cold[0]?.phases.length ?? 1) - 1);
     const noop = scale[0] === undefined ? undefined : medians(scale[0]).up.seconds;
     p(
-      `Why: the difference, ${r1(stackCold - composeCold)} s, is work compose does not do. Before the first container exists, \`npm run up\` spends ${r1(before)} s (section 5, first row: the CLI's config and image checks, the Pulumi engine and its plugins, the program, the network and the volume), and after the last admin call ${r1(after)} s (outputs and state written, the engine and plugins stopping). Without those two, an up takes ${r1(stackCold - before - after)} s against compose's ${r1(composeCold)} s: the containers start about as fast (same images, healthchecks and order; the rest is the Docker provider noticing a healthy container, which it checks once a second, and the engine handing each step to the next). Those ${r1(before + after)} s are what every run of the CLI and the Pulumi engine costs before and after any work${noop === undefined ? "" : `: a no-op up at N=${scale[0]?.n ?? ""}, which changes nothing, takes ${r1(noop)} s (section 2)`}${results.floor === undefined ? "" : `, and a bare \`pulumi preview\` of a program that declares nothing ${r1(median(results.floor.preview))} s (section 2)`}. The ratio allows ${r1(composeCold * 0.2)} s of such cost on ${r1(composeCold)} s of work. ${NETWORK_READ_DELAY} it runs before the database container can be created (the container needs the network), so a cold up pays it in full, where compose's network is there at once. Without those 2 s the ratio would be ${r2((stackCold - 2) / composeCold)}. Avoiding them takes a network resource of the stack's own in place of the provider's, with a state migration for deployed stacks so that their network and containers are kept: not done yet.`,
+      `Why: the difference, ${r1(stackCold - composeCold)} s, is work compose does not do. Before the first container exists, \`npm run up\` spends ${r1(before)} s (section 5, first row: the CLI's config and image checks, the Pulumi engine and its plugins, the program, the network and the volume), and after the last admin call ${r1(after)} s (outputs and state written, the engine and plugins stopping). Without those two, an up takes ${r1(stackCold - before - after)} s against compose's ${r1(composeCold)} s: the containers start about as fast (same images, healthchecks and order; the rest is the Docker provider noticing a healthy container, which it checks once a second, and the engine handing each step to the next). Those ${r1(before + after)} s are what every run of the CLI and the Pulumi engine costs before and after any work${noop === undefined ? "" : `: a no-op up at N=${scale[0]?.n ?? ""}, which changes nothing, takes ${r1(noop)} s (section 2)`}${results.floor === undefined ? "" : `, and a bare \`pulumi preview\` of a program that declares nothing ${r1(median(results.floor.preview))} s (section 2)`}. The ratio allows ${r1(composeCold * 0.2)} s of such cost on ${r1(composeCold)} s of work.`,
       "",
     );
   }
@@ -227,7 +237,7 @@ export function renderReport(results: BenchResults, plotFile: string | undefined
         ? ""
         : ` A preview of a program that declares nothing takes ${r1(median(floor.preview))} s on this machine, ${r1(median(floor.previewRefresh))} s with \`--refresh\` (medians of ${floor.preview.length}, measured in the same run: bench/lib/floor.ts): the Pulumi CLI and its passphrase key derivation, the language host, Node.js loading @pulumi/pulumi, before any program or read. Pulumi itself leaves most of the 3 s to the stack.`;
     p(
-      `Why the drift time is missed: a drift check is a Pulumi preview with refresh.${floorText} The stack's preview costs more whatever N: the fit's intercept (section 3) is ${r1(fitted.intercept)} s, the \`preview --refresh\` step alone ${r1(step(scale50, "preview --refresh"))} s at N=50${first === undefined || first.n === 50 ? "" : ` and ${r1(step(first, "preview --refresh"))} s at N=${first.n}`}, the steps before it (build check, stack select, state export) ${r1(step(scale50, "build check") + step(scale50, "stack select") + step(scale50, "state export"))} s. Pulumi's verbose log of one such preview at N=50 (5.7 s) says where: the Docker, random and dynamic-provider plugins start (0.8 s), every admin object, container, volume and password is read by 1.3 s, but ${NETWORK_READ_DELAY.charAt(0).toLowerCase()}${NETWORK_READ_DELAY.slice(1, -1)}, so the refresh ends at 2.9 s; then the program runs (1.3 s: Node.js, @pulumi/pulumi, the Docker and random SDKs, the config), the plugins start again for its resources and the diff ends at 5.7 s. Per object a check costs ${(fitted.slope * 1000).toFixed(1)} ms. Without the network's 2 s it would still take about 4 s: 3 s needs a check that does not run a Pulumi preview (reading the gateway and comparing it with the exported state), which would no longer compare the gateway with the code and config that \`npm run up\` applies, nor read the Docker objects through the provider that manages them. Drift stays Pulumi's own diff; this target is not met.`,
+      `Why the drift time is missed: a drift check is a Pulumi preview with refresh.${floorText} The stack's preview costs more whatever N: the fit's intercept (section 3) is ${r1(fitted.intercept)} s, the \`preview --refresh\` step alone ${r1(step(scale50, "preview --refresh"))} s at N=50${first === undefined || first.n === 50 ? "" : ` and ${r1(step(first, "preview --refresh"))} s at N=${first.n}`}, the steps before it (build check, stack select, state export) ${r1(step(scale50, "build check") + step(scale50, "stack select") + step(scale50, "state export"))} s. Pulumi's verbose log of one such preview at N=50 (${r1(PREVIEW_TIMELINE.total)} s) says where: the Docker, random and dynamic-provider plugins have started at ${r1(PREVIEW_TIMELINE.pluginsStarted)} s, every admin object, container, volume, network and password is read by ${r1(PREVIEW_TIMELINE.readsDone)} s; then the program runs (${r1(PREVIEW_TIMELINE.programStart)} to ${r1(PREVIEW_TIMELINE.programEnd)} s: Node.js, @pulumi/pulumi, the Docker and random SDKs, the config, the registration of every resource), the plugins start again for its resources and the diff ends at ${r1(PREVIEW_TIMELINE.total)} s. Per object a check costs ${(fitted.slope * 1000).toFixed(1)} ms. 3 s needs a check that does not run a Pulumi preview (reading the gateway and comparing it with the exported state), which would no longer compare the gateway with the code and config that \`npm run up\` applies, nor read the Docker objects through the provider that manages them. Drift stays Pulumi's own diff; this target is not met.`,
       "",
     );
   }

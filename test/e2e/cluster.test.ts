@@ -1,0 +1,171 @@
+/**
+ * The local Kubernetes cluster (`npm run cluster`, scripts/cluster.sh) on this machine: started
+ * from the toolchain's builds, it runs a pod of the stack's local LiteLLM image that another pod
+ * reaches through a ClusterIP Service by its cluster DNS name; stopped, it leaves no process,
+ * link, route, iptables chain, pod network namespace or mount of its own behind.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { expect, test } from "vitest";
+import { LITELLM_IMAGE, run, uniqueSuffix } from "./harness";
+import { describeE2E, type Prerequisite } from "./suite";
+
+const cluster = (...args: string[]) => run("bash", ["scripts/cluster.sh", ...args]);
+const kubectl = (...args: string[]) => cluster("kubectl", ...args);
+
+/** The cluster's commands are built (npm run toolchain). */
+const built: Prerequisite = () => {
+  const r = spawnSync(
+    "bash",
+    [
+      "-c",
+      '. scripts/lib.sh && . scripts/toolchain-env.sh && PATH="$KUBE_BIN_DIRS" command -v kube-apiserver',
+    ],
+    { stdio: "ignore" },
+  );
+  return r.status === 0
+    ? undefined
+    : "the cluster's commands are not built: run `npm run toolchain`";
+};
+
+/** What the cluster leaves on the host while it runs, as a list that stop must empty. */
+function hostTraces(): string[] {
+  const traces: string[] = [];
+  for (const name of ["lsk8s0", "lsk8s-br"]) {
+    if (existsSync(`/sys/class/net/${name}`)) {
+      traces.push(`link ${name}`);
+    }
+  }
+  if (existsSync("/run/netns")) {
+    traces.push(
+      ...readdirSync("/run/netns")
+        .filter((n) => n.startsWith("cni-"))
+        .map((n) => `netns ${n}`),
+    );
+  }
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    let cmd = "";
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+    } catch {
+      continue;
+    }
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    if (/^\S+ \(.*\) Z/.test(stat)) {
+      continue;
+    }
+    if (
+      /(^|\/)(kube-apiserver|kube-controller-manager|kube-scheduler|kubelet|kube-proxy|etcd|coredns) /.test(
+        `${cmd} `,
+      ) ||
+      cmd.includes("/cluster/etc/containerd.toml")
+    ) {
+      traces.push(`process ${pid}: ${cmd.slice(0, 80)}`);
+    }
+  }
+  if (readFileSync("/proc/mounts", "utf8").includes("/litellm-stack/cluster/")) {
+    traces.push("mounts under the cluster's directory");
+  }
+  return traces;
+}
+
+describeE2E(
+  "the local Kubernetes cluster (npm run cluster)",
+  [LITELLM_IMAGE],
+  () => {
+    test("start: the node is Ready and a pod of the local LiteLLM image answers another pod through a ClusterIP Service by DNS name; stop leaves nothing of the cluster on the host", async () => {
+      const started = await cluster("start");
+      try {
+        expect(started.code, started.stdout + started.stderr).toBe(0);
+        expect((await cluster("status")).code).toBe(0);
+        const nodes = await kubectl(
+          "get",
+          "nodes",
+          "-o",
+          "jsonpath={.items[*].status.nodeInfo.kubeletVersion}",
+        );
+        expect(nodes.stdout).toBe("v1.37.2");
+
+        const ns = `e2e-cluster-${uniqueSuffix()}`;
+        const manifest = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: ${ns} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: ${ns} }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: web
+        image: ${LITELLM_IMAGE}
+        imagePullPolicy: Never
+        command: [python3, -c, "import http.server as h; h.HTTPServer(('', 8080), type('H', (h.BaseHTTPRequestHandler,), {'do_GET': lambda s: (s.send_response(200), s.end_headers(), s.wfile.write(b'served-by-web'))})).serve_forever()"]
+        readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: ${ns} }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: 8080 }]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: { name: client, namespace: ${ns} }
+spec:
+  backoffLimit: 6
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: client
+        image: ${LITELLM_IMAGE}
+        imagePullPolicy: Never
+        command: [python3, -c, "import urllib.request as u; print(u.urlopen('http://web.${ns}.svc.cluster.local/', timeout=5).read().decode())"]
+`;
+        const applied = await run("bash", [
+          "-c",
+          `bash scripts/cluster.sh kubectl apply -f - <<'EOF'\n${manifest}\nEOF`,
+        ]);
+        expect(applied.code, applied.stderr).toBe(0);
+        const done = await kubectl(
+          "-n",
+          ns,
+          "wait",
+          "--for=condition=complete",
+          "job/client",
+          "--timeout=180s",
+        );
+        expect(
+          done.code,
+          done.stdout + done.stderr + (await kubectl("-n", ns, "describe", "pods")).stdout,
+        ).toBe(0);
+        // A first try may have failed before the Service had an endpoint (the Job retries): the
+        // log of the pod that succeeded.
+        const succeeded = await kubectl(
+          ...["-n", ns, "get", "pods", "-l", "job-name=client"],
+          ...["--field-selector=status.phase=Succeeded", "-o", "name"],
+        );
+        const pod = succeeded.stdout.trim().split("\n")[0] ?? "";
+        expect(pod).toMatch(/^pod\/client-/);
+        expect((await kubectl("-n", ns, "logs", pod)).stdout.trim()).toBe("served-by-web");
+      } finally {
+        const stopped = await cluster("stop");
+        expect(stopped.code, stopped.stderr).toBe(0);
+      }
+      expect((await cluster("status")).code).toBe(3);
+      expect(hostTraces()).toEqual([]);
+      expect((await run("iptables", ["-S", "LSK8S-FWD"])).code).not.toBe(0);
+      expect((await run("iptables", ["-t", "nat", "-S", "KUBE-SERVICES"])).code).not.toBe(0);
+    });
+  },
+  [built],
+);
