@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run cluster -- start|stop|status|kubectl ARGS…: a single-node Kubernetes cluster on this machine, for the
+# npm run cluster -- start|stop|status|kubeconfig|kubectl ARGS…: a single-node Kubernetes cluster on this machine, for the
 # stack's Kubernetes target and its end-to-end tests (docs/kubernetes.md).
 #
 # Everything runs from the toolchain's builds (npm run toolchain: Kubernetes, etcd, CoreDNS, the
@@ -600,9 +600,10 @@ case "${1:-}" in
 start) cmd_start ;;
 stop) cmd_stop ;;
 status) cmd_status ;;
+kubeconfig) echo "$KUBECONFIG_FILE" ;;
 kubectl)
   shift
   kubectl "$@"
   ;;
-*) die "usage: npm run cluster -- start|stop|status|kubectl ARGS… (kubectl with the cluster's kubeconfig)" ;;
+*) die "usage: npm run cluster -- start|stop|status|kubeconfig (its path)|kubectl ARGS… (kubectl with the cluster's kubeconfig)" ;;
 esac

@@ -5,9 +5,19 @@
  * link, route, iptables chain, pod network namespace or mount of its own behind.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { expect, test } from "vitest";
-import { LITELLM_IMAGE, run, uniqueSuffix } from "./harness";
+import { LITELLM_IMAGE, ROOT, createTestStack, run, uniqueSuffix } from "./harness";
 import { describeE2E, type Prerequisite } from "./suite";
 
 const cluster = (...args: string[]) => run("bash", ["scripts/cluster.sh", ...args]);
@@ -69,11 +79,38 @@ function hostTraces(): string[] {
   return traces;
 }
 
+/**
+ * A Pulumi program of its own (JavaScript, this checkout's node_modules) that declares a
+ * Namespace and a ConfigMap through @pulumi/kubernetes and an explicit provider for `kubeconfig`.
+ */
+function kubernetesProgram(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), "litellm-stack-k8s-program-"));
+  writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    "name: k8s-smoke\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+  );
+  writeFileSync(path.join(dir, "package.json"), '{ "name": "k8s-smoke", "private": true }\n');
+  writeFileSync(
+    path.join(dir, "index.js"),
+    [
+      'const k8s = require("@pulumi/kubernetes");',
+      'const pulumi = require("@pulumi/pulumi");',
+      "const config = new pulumi.Config();",
+      'const provider = new k8s.Provider("local", { kubeconfig: config.require("kubeconfig") });',
+      'const ns = new k8s.core.v1.Namespace("ns", { metadata: { name: config.require("namespace") } }, { provider });',
+      'new k8s.core.v1.ConfigMap("cm", { metadata: { namespace: ns.metadata.name, name: "smoke" }, data: { answer: "42" } }, { provider });',
+      "",
+    ].join("\n"),
+  );
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 describeE2E(
   "the local Kubernetes cluster (npm run cluster)",
   [LITELLM_IMAGE],
   () => {
-    test("start: the node is Ready and a pod of the local LiteLLM image answers another pod through a ClusterIP Service by DNS name; stop leaves nothing of the cluster on the host", async () => {
+    test("start: the node is Ready, a pod of the local LiteLLM image answers another pod through a ClusterIP Service by DNS name, and a Pulumi program with @pulumi/kubernetes and the toolchain's provider creates and destroys its resources; stop leaves nothing of the cluster on the host", async () => {
       const started = await cluster("start");
       try {
         expect(started.code, started.stdout + started.stderr).toBe(0);
@@ -157,6 +194,28 @@ spec:
         const pod = succeeded.stdout.trim().split("\n")[0] ?? "";
         expect(pod).toMatch(/^pod\/client-/);
         expect((await kubectl("-n", ns, "logs", pod)).stdout.trim()).toBe("served-by-web");
+
+        // The toolchain's pulumi-resource-kubernetes with @pulumi/kubernetes: up, then destroy.
+        const program = kubernetesProgram();
+        const kubeconfig = (await cluster("kubeconfig")).stdout.trim();
+        expect(existsSync(kubeconfig)).toBe(true);
+        const t = await createTestStack("k8s", {
+          project: program.dir,
+          config: { kubeconfig, namespace: `${ns}-pulumi` },
+        });
+        try {
+          const up = await t.stack.up();
+          expect(up.summary.resourceChanges).toMatchObject({ create: 4 });
+          const answer = await kubectl(
+            ...["-n", `${ns}-pulumi`, "get", "configmap", "smoke"],
+            ...["-o", "jsonpath={.data.answer}"],
+          );
+          expect(answer.stdout).toBe("42");
+        } finally {
+          await t.remove();
+          program.remove();
+        }
+        expect((await kubectl("get", "namespace", `${ns}-pulumi`)).code).not.toBe(0);
       } finally {
         const stopped = await cluster("stop");
         expect(stopped.code, stopped.stderr).toBe(0);
