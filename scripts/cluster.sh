@@ -528,7 +528,7 @@ stop_daemon() {
 
 # The processes in the pods' cgroups (cgroups v1: the pids hierarchy lists every one).
 pod_processes() {
-  find /sys/fs/cgroup/pids/kubepods -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u
+  { find /sys/fs/cgroup/pids/kubepods -name cgroup.procs -exec cat {} + 2>/dev/null || true; } | sort -u
 }
 
 kill_pods() {
@@ -577,7 +577,7 @@ cmd_stop() {
     umount "$ns" 2>/dev/null || true
     rm -f "$ns"
   done
-  grep -o " $DIR/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  { grep -o " $DIR/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   ip link del "$POD_BRIDGE" 2>/dev/null || true
   ip route del "$CLUSTER_NET" dev "$NODE_BRIDGE" 2>/dev/null || true
   ip link del "$NODE_BRIDGE" 2>/dev/null || true

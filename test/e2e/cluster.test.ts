@@ -221,6 +221,9 @@ spec:
         expect(stopped.code, stopped.stderr).toBe(0);
       }
       expect((await cluster("status")).code).toBe(3);
+      // A stop of a stopped cluster (e.g. the cleanup after a crashed run) succeeds too.
+      const again = await cluster("stop");
+      expect(again.code, again.stderr).toBe(0);
       expect(hostTraces()).toEqual([]);
       expect((await run("iptables", ["-S", "LSK8S-FWD"])).code).not.toBe(0);
       expect((await run("iptables", ["-t", "nat", "-S", "KUBE-SERVICES"])).code).not.toBe(0);
