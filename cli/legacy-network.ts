@@ -22,7 +22,7 @@ export const PENDING_MOVE_NOTE =
   "the state still records the stack's network as the Docker provider's resource (a stack deployed before litellm-stack had its own network resource): the next npm run up moves it to the stack's own resource, without touching the network or the containers";
 
 /** The legacy network resources of an export. */
-export function legacyNetworks(resources: readonly ExportedResource[]): ExportedResource[] {
+export function legacyNetworks<R extends { type: string }>(resources: readonly R[]): R[] {
   return resources.filter((r) => r.type === LEGACY_NETWORK_TYPE);
 }
 
@@ -41,9 +41,7 @@ interface StateResource {
  */
 export async function moveLegacyNetwork(stack: Stack, deployment: unknown): Promise<string[]> {
   const d = deployment as { resources?: StateResource[] };
-  const dropped = new Set(
-    (d.resources ?? []).filter((r) => r.type === LEGACY_NETWORK_TYPE).map((r) => r.urn),
-  );
+  const dropped = new Set(legacyNetworks(d.resources ?? []).map((r) => r.urn));
   if (dropped.size === 0) {
     return [];
   }
@@ -79,11 +77,11 @@ export async function moveLegacyNetwork(stack: Stack, deployment: unknown): Prom
  */
 export async function pendingMove(
   resources: readonly ExportedResource[],
-): Promise<{ urn: string; name: string; exists: boolean } | undefined> {
+): Promise<{ urn: string; exists: boolean } | undefined> {
   const legacy = legacyNetworks(resources)[0];
   const name = legacy?.inputs?.["name"];
   if (legacy === undefined || typeof name !== "string") {
     return undefined;
   }
-  return { urn: legacy.urn, name, exists: (await inspectNetwork(name)) !== undefined };
+  return { urn: legacy.urn, exists: (await inspectNetwork(name)) !== undefined };
 }

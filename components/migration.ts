@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadAdminImpl } from "./admin/providers";
 import type { MigrationInputs, MigrationOutputs } from "./migration-run";
-import { stackLabels } from "./naming";
+import { stackLabelArgs } from "./naming";
 
 /**
  * The program that runs LiteLLM's migration job and exits: litellm-proxy-extras'
@@ -104,7 +104,7 @@ export class Migration extends pulumi.dynamic.Resource {
         databaseUrl: pulumi.secret(args.databaseUrl),
         databaseId: args.databaseId,
         containerName: args.containerName,
-        labels: stackLabels(args.stack, "migrate").map((l) => `${l.label}=${l.value}`),
+        labels: stackLabelArgs(args.stack, "migrate"),
         timeoutSeconds: args.timeoutSeconds ?? 600,
         finishedAt: undefined,
         durationMs: undefined,

@@ -60,6 +60,11 @@ export function stackLabels(stack: string, role: Role): { label: string; value: 
   ];
 }
 
+/** {@link stackLabels} as `key=value` strings (`docker … --label`), for the resources of our own. */
+export function stackLabelArgs(stack: string, role: Role): string[] {
+  return stackLabels(stack, role).map((l) => `${l.label}=${l.value}`);
+}
+
 /**
  * The URL the gateway published on `bindAddress:port` is reached at from this host: a wildcard
  * bind is reached through loopback, an IPv6 address goes in brackets.

@@ -32,6 +32,9 @@ export interface NetworkState {
   outs: NetworkOutputs;
 }
 
+/** What the `docker` CLI says of a network that does not exist. */
+const NO_SUCH_NETWORK = /not found|no such network/i;
+
 /** The label naming the stack a network belongs to. */
 const STACK_LABEL = "litellm-stack.stack";
 
@@ -44,7 +47,7 @@ const labelMap = (labels: readonly string[]): Record<string, string> =>
 export async function inspectNetwork(name: string): Promise<NetworkState | undefined> {
   const r = await docker(["network", "inspect", "--format", "{{json .}}", name]);
   if (r.code !== 0) {
-    if (/not found|no such network/i.test(r.stderr)) {
+    if (NO_SUCH_NETWORK.test(r.stderr)) {
       return undefined;
     }
     throw new Error(`docker network inspect ${name} failed: ${r.stderr.trim()}`);
@@ -115,7 +118,7 @@ export async function ensureNetwork(inputs: NetworkInputs): Promise<NetworkState
 /** Removes the network; one that is already gone is fine. */
 export async function removeNetwork(name: string): Promise<void> {
   const r = await docker(["network", "rm", name]);
-  if (r.code !== 0 && !/not found|no such network/i.test(r.stderr)) {
+  if (r.code !== 0 && !NO_SUCH_NETWORK.test(r.stderr)) {
     throw new Error(
       `docker network rm ${name} failed: ${r.stderr.trim()}. Fix: disconnect or remove what still uses it (docker network inspect ${name}), then run the command again`,
     );

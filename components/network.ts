@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadAdminImpl } from "./admin/providers";
 import type { NetworkInputs, NetworkOutputs } from "./network-run";
-import { stackLabels } from "./naming";
+import { stackLabelArgs } from "./naming";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the engine hands over untyped bags */
 /**
  * The private network as a resource of the stack's own (network-run.ts says why not the Docker
  * provider's): a change of name, driver or labels replaces it (Docker cannot change them), the
@@ -22,15 +21,16 @@ const networkProvider: pulumi.dynamic.ResourceProvider<NetworkInputs, NetworkOut
     const n = await loadAdminImpl().ensureNetwork(inputs);
     return { id: n.id, outs: n.outs };
   },
-  async read(_id, props: any) {
-    const n = await loadAdminImpl().inspectNetwork((props as NetworkOutputs).name);
-    return n === undefined ? { id: "", props } : { id: n.id, props: n.outs };
+  async read(_id, props) {
+    // The engine always hands over the state's outputs.
+    const outs = props as NetworkOutputs;
+    const n = await loadAdminImpl().inspectNetwork(outs.name);
+    return n === undefined ? { id: "", props: outs } : { id: n.id, props: n.outs };
   },
   async delete(_id, props) {
     await loadAdminImpl().removeNetwork(props.name);
   },
 };
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Arguments of {@link GatewayNetwork}. */
 export interface GatewayNetworkArgs {
@@ -62,9 +62,8 @@ export class GatewayNetwork extends pulumi.ComponentResource {
       {
         name: args.name,
         driver: "bridge",
-        labels: stackLabels(args.stack, "network")
-          .map((l) => `${l.label}=${l.value}`)
-          .sort(),
+        // Sorted, as inspectNetwork reads them back (Docker keeps labels in a map).
+        labels: stackLabelArgs(args.stack, "network").sort(),
       },
       { parent: this },
     );

@@ -2,8 +2,8 @@
 # Removes what a crashed or interrupted test run left behind: Docker objects of the test stacks
 # (label litellm-stack.stack=e2e-…, data volumes included) or labelled litellm-stack.test, and
 # the tests' temporary directories (backends, configs, project copies), and the local Kubernetes
-# cluster if it is still up. The tests never use the
-# project's backend (.pulumi-state) or its stacks, so nothing of the user's is touched.
+# cluster if it is still up. The tests never use the project's backend (.pulumi-state) or its
+# stacks, so nothing of the user's is touched.
 # Caches (toolchain builds, image tarballs, local images) are kept.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -6,11 +6,13 @@ TOOLCHAIN_SRC="$ROOT/scripts/toolchain"
 # shellcheck source=toolchain/versions.env
 . "$TOOLCHAIN_SRC/versions.env"
 
+# tree_hash DIR PATH...: a short hash of the files under the PATHs (relative to DIR).
+tree_hash() {
+  (cd "$1" && shift && find "$@" -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-12
+}
 # A short hash of everything that goes into a build: the pins and our sources for it.
 # Arguments are files or directories under scripts/toolchain.
-src_hash() {
-  (cd "$TOOLCHAIN_SRC" && find versions.env "$@" -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-12
-}
+src_hash() { tree_hash "$TOOLCHAIN_SRC" versions.env "$@"; }
 PULUMI_KEY="pulumi-$PULUMI_VERSION-$(src_hash)"
 LANGHOST_KEY="language-nodejs-$PULUMI_VERSION-$(src_hash language-nodejs)"
 DOCKER_KEY="docker-$DOCKER_PLUGIN_VERSION-$(src_hash docker)"
@@ -18,9 +20,7 @@ RANDOM_KEY="random-$RANDOM_PLUGIN_VERSION-$(src_hash random stubs)"
 # The local cluster's pieces: keyed by their versions and their own sources only.
 # shellcheck source=toolchain/kubernetes/versions.env
 . "$TOOLCHAIN_SRC/kubernetes/versions.env"
-kube_hash() {
-  (cd "$TOOLCHAIN_SRC/kubernetes" && find "$@" -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-12
-}
+kube_hash() { tree_hash "$TOOLCHAIN_SRC/kubernetes" "$@"; }
 KUBERNETES_KEY="kubernetes-$KUBERNETES_VERSION-$(kube_hash k8s pause)"
 ETCD_KEY="etcd-$ETCD_VERSION-$(kube_hash etcd)"
 COREDNS_KEY="coredns-$COREDNS_VERSION"

@@ -69,16 +69,23 @@ function checkOutPreviousRelease(): { dir: string; remove: () => void } {
   };
 }
 
-/** The stack's dynamic resources in a raw state file: name, serialized provider, schema version. */
-function dynamicResources(
+/** The resources of a raw state file. */
+function stateResources(
   rawState: string,
-): { name: string; provider: string; schemaVersion: unknown }[] {
+): { urn: string; type: string; outputs?: Record<string, unknown> }[] {
   const state = JSON.parse(rawState) as {
     checkpoint: {
       latest: { resources: { urn: string; type: string; outputs?: Record<string, unknown> }[] };
     };
   };
-  return state.checkpoint.latest.resources
+  return state.checkpoint.latest.resources;
+}
+
+/** The stack's dynamic resources in a raw state file: name, serialized provider, schema version. */
+function dynamicResources(
+  rawState: string,
+): { name: string; provider: string; schemaVersion: unknown }[] {
+  return stateResources(rawState)
     .filter(
       (r) =>
         r.type.startsWith("pulumi-nodejs:dynamic/litellm:") &&
@@ -93,12 +100,7 @@ function dynamicResources(
 }
 
 /** The resource types of a raw state file. */
-function types(rawState: string): string[] {
-  const state = JSON.parse(rawState) as {
-    checkpoint: { latest: { resources: { type: string }[] } };
-  };
-  return state.checkpoint.latest.resources.map((r) => r.type);
-}
+const types = (rawState: string): string[] => stateResources(rawState).map((r) => r.type);
 
 describeE2E(
   `a stack deployed by the previous release (${PREVIOUS_RELEASE.tag}) under the current code`,
