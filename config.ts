@@ -16,6 +16,11 @@ import {
 import { KNOWN_PROVIDERS, closestProvider, normalizeProvider } from "./components/admin/rules";
 import imagePins from "./components/images.json";
 import {
+  databasePoolLimit,
+  defaultNamespace,
+  type KubernetesSettings,
+} from "./components/kubernetes/settings";
+import {
   DEFAULT_LITELLM_VERSION,
   LITELLM_POLICY,
   formatVersion,
@@ -79,6 +84,7 @@ export const SECRET_KEYS = [
   "saltKey",
   "uiPassword",
   "databasePassword",
+  "databaseUrl",
   "openaiApiKey",
 ] as const;
 
@@ -111,6 +117,19 @@ const int = z.union(
 
 const isLoopback = (address: string): boolean =>
   /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(address) || address === "::1";
+
+/** A Kubernetes name of one DNS label (namespaces). */
+const dns1123Label = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A Kubernetes name of DNS labels (StorageClasses). */
+const dns1123Subdomain = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+/** A Kubernetes resource quantity: 500m, 1, 1.5, 512Mi, 4Gi. */
+const quantity = z
+  .string()
+  .trim()
+  .regex(
+    /^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/,
+    "must be a Kubernetes quantity such as 500m, 1, 512Mi or 4Gi",
+  );
 
 /** The config keys of the server's own key (`serverKeyDuration`…), each with its env's rule. */
 function serverKeySettingsShape() {
@@ -262,6 +281,76 @@ export const configSchema = z
     credentials: z.string().optional().describe("JSON list of provider credentials."),
     models: z.string().optional().describe("JSON list of model aliases."),
     keys: z.string().optional().describe("JSON list of virtual keys."),
+    target: z
+      .enum(["docker", "kubernetes"], { error: "must be docker or kubernetes" })
+      .default("docker")
+      .describe("Where the gateway runs: docker (this host's engine) or kubernetes."),
+    kubeconfig: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe(
+        "target=kubernetes: path of the kubeconfig file (default: KUBECONFIG, then ~/.kube/config).",
+      ),
+    kubeContext: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe("target=kubernetes: the kubeconfig context (default: its current context)."),
+    kubeNamespace: z
+      .string()
+      .trim()
+      .regex(
+        dns1123Label,
+        "must be a Kubernetes namespace name (lower-case letters, digits and -, at most 63)",
+      )
+      .optional()
+      .describe("target=kubernetes: the namespace the stack creates and uses."),
+    replicas: int
+      .pipe(z.number().int().min(1, "must be at least 1").max(100, "must be at most 100"))
+      .default(1)
+      .describe("target=kubernetes: LiteLLM pods (one worker each); more than one adds Redis."),
+    serviceType: z
+      .enum(["ClusterIP", "NodePort", "LoadBalancer"], {
+        error: "must be ClusterIP, NodePort or LoadBalancer",
+      })
+      .default("ClusterIP")
+      .describe(
+        "target=kubernetes: type of the gateway's Service (beyond ClusterIP needs allowNonLoopbackBind).",
+      ),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL")
+      .optional(),
+    databaseMaxConnections: int
+      .pipe(z.number().int().min(20, "must be at least 20").max(100000))
+      .default(100)
+      .describe("target=kubernetes: the database's max_connections (sizes the gateway's pool)."),
+    databaseStorage: quantity
+      .default("5Gi")
+      .describe("target=kubernetes: size of the database's PersistentVolumeClaim."),
+    storageClass: z
+      .string()
+      .trim()
+      .regex(dns1123Subdomain, "must be a StorageClass name")
+      .optional()
+      .describe(
+        "target=kubernetes: StorageClass of the database's claim (default: the cluster's default).",
+      ),
+    gatewayCpuRequest: quantity
+      .default("500m")
+      .describe("target=kubernetes: CPU request of each LiteLLM pod."),
+    gatewayCpuLimit: quantity
+      .default("1")
+      .describe("target=kubernetes: CPU limit of each LiteLLM pod."),
+    gatewayMemoryRequest: quantity
+      .default("1Gi")
+      .describe("target=kubernetes: memory request of each LiteLLM pod."),
+    gatewayMemoryLimit: quantity
+      .default("4Gi")
+      .describe("target=kubernetes: memory limit of each LiteLLM pod (LiteLLM advises 4Gi)."),
     gatewayWaitTimeout: int
       .pipe(z.number().int().min(30, "must be at least 30 seconds").max(3600))
       .default(600)
@@ -332,6 +421,10 @@ export interface StackConfig {
   models: ModelConfig[];
   /** Virtual keys to declare. */
   keys: KeyConfig[];
+  /** Where the gateway runs: this host's Docker engine, or a Kubernetes cluster. */
+  target: "docker" | "kubernetes";
+  /** The Kubernetes target's settings (undefined with target docker). */
+  kubernetes: KubernetesSettings | undefined;
   /** Non-fatal notes for the operator (e.g. the non-loopback warning). */
   warnings: string[];
 }
@@ -379,6 +472,20 @@ const EXAMPLES: Record<string, string> = {
   deleteDataOnDestroy: "true",
   gatewayWaitTimeout: "600",
   openaiApiKey: "<sk-...>",
+  target: "kubernetes",
+  kubeconfig: "~/.kube/config",
+  kubeContext: "<context>",
+  kubeNamespace: "litellm",
+  replicas: "2",
+  serviceType: "ClusterIP",
+  databaseUrl: "'postgresql://litellm:<password>@<host>:5432/litellm'",
+  databaseMaxConnections: "100",
+  databaseStorage: "5Gi",
+  storageClass: "<class>",
+  gatewayCpuRequest: "500m",
+  gatewayCpuLimit: "1",
+  gatewayMemoryRequest: "1Gi",
+  gatewayMemoryLimit: "4Gi",
 };
 
 /** Models the `openaiApiKey` shortcut declares when no models are configured. */
@@ -559,12 +666,23 @@ export type ImageKey = (typeof IMAGE_KEYS)[number];
 export function imageKeysInUse(settings: {
   workers?: number | string | undefined;
   llmProvider?: string | undefined;
+  target?: string | undefined;
+  replicas?: number | string | undefined;
+  databaseUrl?: string | undefined;
 }): ImageKey[] {
   if (settings.llmProvider === "openai") {
     return [];
   }
-  const redis = Number(settings.workers ?? 1) > 1;
-  return IMAGE_KEYS.filter((key) => redis || key !== "redisImage");
+  const kubernetes = settings.target === "kubernetes";
+  const redis = Number((kubernetes ? settings.replicas : settings.workers) ?? 1) > 1;
+  const postgres = !(
+    kubernetes &&
+    settings.databaseUrl !== undefined &&
+    settings.databaseUrl !== ""
+  );
+  return IMAGE_KEYS.filter(
+    (key) => (redis || key !== "redisImage") && (postgres || key !== "postgresImage"),
+  );
 }
 
 const hasDigest = (image: string): boolean => /@sha256:[a-f0-9]{64}$/.test(image);
@@ -661,6 +779,7 @@ export function parseConfig(
     );
   }
   problems.push(...reusedSaltProblems(c, contentSecrets(c)));
+  const kubernetes = gateway ? targetSettings(stack, c, values, problems, warnings) : undefined;
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -691,7 +810,104 @@ export function parseConfig(
     deleteDataOnDestroy: c.deleteDataOnDestroy,
     gatewayWaitTimeout: c.gatewayWaitTimeout,
     ...contents,
+    target: c.target,
+    kubernetes,
     warnings,
+  };
+}
+
+/** Keys that only configure the Kubernetes target. */
+const KUBERNETES_KEYS = [
+  "kubeconfig",
+  "kubeContext",
+  "kubeNamespace",
+  "replicas",
+  "serviceType",
+  "databaseUrl",
+  "databaseMaxConnections",
+  "databaseStorage",
+  "storageClass",
+  "gatewayCpuRequest",
+  "gatewayCpuLimit",
+  "gatewayMemoryRequest",
+  "gatewayMemoryLimit",
+] as const;
+
+/**
+ * The target's rules: on Docker the Kubernetes keys are refused (replicas, databaseUrl) or unused;
+ * on Kubernetes one worker per pod (replicas scale), no Docker volume, exposure beyond the
+ * cluster only acknowledged, and a database pool of at least one connection per worker.
+ */
+function targetSettings(
+  stack: string,
+  c: z.infer<typeof configSchema>,
+  values: Record<string, unknown>,
+  problems: string[],
+  warnings: string[],
+): KubernetesSettings | undefined {
+  if (c.target === "docker") {
+    if (c.replicas > 1) {
+      problems.push(
+        `${PROJECT}:replicas: ${c.replicas} pods need target=kubernetes; on Docker the gateway is one container (scale it with ${PROJECT}:workers). Fix: pulumi config rm ${PROJECT}:replicas, or ${fixFor("target", false, "kubernetes")}`,
+      );
+    }
+    if (c.databaseUrl !== undefined) {
+      problems.push(
+        `${PROJECT}:databaseUrl: an external database is only used with target=kubernetes; on Docker the stack runs litellm-db. Fix: pulumi config rm ${PROJECT}:databaseUrl, or ${fixFor("target", false, "kubernetes")}`,
+      );
+    }
+    const unused = KUBERNETES_KEYS.filter(
+      (key) => key !== "replicas" && key !== "databaseUrl" && values[key] !== undefined,
+    );
+    if (unused.length > 0) {
+      warnings.push(
+        `${unused.map((k) => `${PROJECT}:${k}`).join(", ")} ${unused.length === 1 ? "is" : "are"} only used with ${PROJECT}:target=kubernetes; this stack runs on Docker`,
+      );
+    }
+    return undefined;
+  }
+  if (c.workers > 1) {
+    problems.push(
+      `${PROJECT}:workers: ${c.workers} workers in one pod; on Kubernetes each pod runs one worker (LiteLLM's advice) and replicas scale. Fix: pulumi config rm ${PROJECT}:workers, and ${fixFor("replicas", false, String(c.workers))}`,
+    );
+  }
+  if (c.existingVolume !== undefined) {
+    problems.push(
+      `${PROJECT}:existingVolume: is a Docker volume; on Kubernetes the database keeps its data in a PersistentVolumeClaim. Fix: pulumi config rm ${PROJECT}:existingVolume`,
+    );
+  }
+  if (c.serviceType !== "ClusterIP") {
+    if (!c.allowNonLoopbackBind) {
+      problems.push(
+        `${PROJECT}:serviceType: ${c.serviceType} exposes the gateway beyond the cluster; its admin API would be reachable without TLS. ` +
+          `Fix: ${fixFor("serviceType", false, "ClusterIP")}, or acknowledge with ${fixFor("allowNonLoopbackBind", false, "true")} and put a TLS-terminating proxy or Ingress in front`,
+      );
+    } else {
+      warnings.push(
+        `The gateway's Service is of type ${c.serviceType}: it is reachable beyond the cluster, over plain HTTP (no TLS), and its admin API accepts the master key. Put a TLS-terminating proxy or Ingress in front and restrict access.`,
+      );
+    }
+  }
+  const pool = databasePoolLimit(c.databaseMaxConnections, c.replicas);
+  if (pool < 1) {
+    problems.push(
+      `${PROJECT}:replicas: ${c.replicas} pods (and one more during a rollout) cannot share a database of ${c.databaseMaxConnections} connections (databaseMaxConnections, 10 kept free): each would get less than one. Fix: ${fixFor("replicas", false, "2")}, or raise the database's max_connections and ${fixFor("databaseMaxConnections", false, "200")}`,
+    );
+  }
+  return {
+    kubeconfig: c.kubeconfig,
+    context: c.kubeContext,
+    namespace: c.kubeNamespace ?? defaultNamespace(stack),
+    replicas: c.replicas,
+    serviceType: c.serviceType,
+    databaseUrl: c.databaseUrl === undefined ? undefined : pulumi.secret(c.databaseUrl),
+    databaseMaxConnections: c.databaseMaxConnections,
+    databaseStorage: c.databaseStorage,
+    storageClass: c.storageClass,
+    resources: {
+      requests: { cpu: c.gatewayCpuRequest, memory: c.gatewayMemoryRequest },
+      limits: { cpu: c.gatewayCpuLimit, memory: c.gatewayMemoryLimit },
+    },
   };
 }
 

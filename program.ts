@@ -5,7 +5,7 @@
  * as it is.
  */
 import { loadConfig } from "./config";
-import { LiteLlmStack } from "./components";
+import { KubernetesStack, LiteLlmStack } from "./components";
 import { directOutputs, gatewayOutputs } from "./server-env/outputs";
 
 /**
@@ -16,6 +16,10 @@ export function litellmStackProgram() {
   const config = loadConfig();
   if (config.llmProvider === "openai") {
     return directOutputs(config);
+  }
+  if (config.kubernetes !== undefined) {
+    const kubernetes = config.kubernetes;
+    return gatewayOutputs(config, new KubernetesStack("litellm", { ...config, kubernetes }));
   }
   return gatewayOutputs(config, new LiteLlmStack("litellm", config));
 }

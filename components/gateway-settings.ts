@@ -28,6 +28,11 @@ export interface GatewaySettingsArgs {
   spendLogCleanupCron: string;
   /** The Redis the workers share rate limits, router state and job locks through, if any. */
   redis: CoordinationRedis | undefined;
+  /**
+   * LiteLLM's `database_connection_pool_limit` (connections of each worker), when the database is
+   * shared by several pods (components/kubernetes/settings.ts). @default LiteLLM's own
+   */
+  databasePoolLimit?: number | undefined;
 }
 
 /** The gateway's config file for `args`. */
@@ -46,6 +51,9 @@ export function gatewaySettings(args: GatewaySettingsArgs): string {
       port: args.redis.port,
       password: `os.environ/${args.redis.passwordEnv}`,
     };
+  }
+  if (args.databasePoolLimit !== undefined) {
+    general["database_connection_pool_limit"] = args.databasePoolLimit;
   }
   return `${JSON.stringify({ general_settings: general }, null, 2)}\n`;
 }

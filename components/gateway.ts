@@ -1,12 +1,10 @@
-import { createHash } from "node:crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { GATEWAY_CONFIG_PATH, gatewaySettings } from "./gateway-settings";
 import { MIGRATE_COMMAND, MIGRATE_ENTRYPOINT, Migration } from "./migration";
 import { hostUrl, stackLabels } from "./naming";
 import { REDIS_HOST, REDIS_PORT, type Redis } from "./redis";
-import { SaltGuard } from "./salt-guard";
+import { gatewaySecrets } from "./gateway-secrets";
 
 /** Port LiteLLM listens on inside its container. */
 export const GATEWAY_PORT = 4000;
@@ -148,55 +146,7 @@ export class Gateway extends pulumi.ComponentResource {
           ? undefined
           : { host: REDIS_HOST, port: REDIS_PORT, passwordEnv: "REDIS_PASSWORD" },
     });
-    const masterKey =
-      args.masterKey === undefined
-        ? pulumi.secret(
-            pulumi.interpolate`sk-${
-              new random.RandomPassword(
-                `${name}-master-key`,
-                {
-                  length: 48,
-                  special: false,
-                  // No keepers at 0: stacks made before rotation existed keep their key.
-                  ...(args.masterKeyRotation
-                    ? { keepers: { rotation: String(args.masterKeyRotation) } }
-                    : {}),
-                },
-                { parent: this },
-              ).result
-            }`,
-          )
-        : pulumi.secret(args.masterKey);
-    const saltKey = pulumi.secret(
-      args.saltKey === undefined
-        ? new random.RandomPassword(
-            `${name}-salt-key`,
-            { length: 64, special: false },
-            // A replacement would make every stored credential unreadable (see SaltGuard).
-            { parent: this, protect: true },
-          ).result
-        : args.saltKey,
-    );
-    const uiPassword = pulumi.secret(
-      args.uiPassword === undefined
-        ? new random.RandomPassword(
-            `${name}-ui-password`,
-            { length: 24, special: false },
-            { parent: this },
-          ).result
-        : args.uiPassword,
-    );
-
-    const guard = new SaltGuard(
-      `${name}-salt-guard`,
-      {
-        saltHash: saltKey.apply((s) => createHash("sha256").update(s).digest("hex")),
-        allowChange: args.allowSaltKeyChange ?? false,
-        allowKey: "litellm-stack:allowSaltKeyChange",
-        saltKey: "litellm-stack:saltKey",
-      },
-      { parent: this, additionalSecretOutputs: ["saltHash"] },
-    );
+    const { masterKey, saltKey, uiPassword, guard } = gatewaySecrets(name, args, this);
 
     // LiteLLM's migrations as their own step, before the gateway starts or is replaced; the
     // gateway itself serves with DISABLE_SCHEMA_UPDATE=true.

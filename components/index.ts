@@ -1,5 +1,7 @@
 /** Named exports of the stack's components. */
 export { LiteLlmStack } from "./stack";
+export { KubernetesStack } from "./kubernetes/stack";
+export type { GatewayStack } from "./outputs";
 export { GatewayNetwork } from "./network";
 export { Database } from "./database";
 export { Gateway } from "./gateway";

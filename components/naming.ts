@@ -5,7 +5,7 @@
  */
 
 /** Roles, as written in the `litellm-stack.role` label. */
-export type Role = "db" | "gateway" | "network" | "data" | "migrate" | "redis";
+export type Role = "db" | "gateway" | "network" | "data" | "migrate" | "redis" | "namespace";
 
 /** The stack that keeps the compose setup's names. */
 export const DEFAULT_STACK = "dev";

@@ -6,12 +6,13 @@ import { Gateway } from "./gateway";
 import { Redis } from "./redis";
 import { stackNames } from "./naming";
 import { GatewayNetwork } from "./network";
+import type { GatewayStack } from "./outputs";
 
 /**
  * The whole gateway stack of one environment: the private network, `litellm-db` and `litellm`.
  * Only wiring lives here; each part is a component of its own.
  */
-export class LiteLlmStack extends pulumi.ComponentResource {
+export class LiteLlmStack extends pulumi.ComponentResource implements GatewayStack {
   /** Base URL of the gateway on the host, without `/v1`. */
   public readonly baseUrl: pulumi.Output<string>;
   /** Master key (secret). */

@@ -373,6 +373,7 @@ start_control_plane() {
     --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
     --cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
     --use-service-account-credentials --service-cluster-ip-range "$SERVICE_RANGE" \
+    --enable-hostpath-provisioner \
     --profiling=false
   start_daemon kube-scheduler kube-scheduler \
     --kubeconfig "$ETC/scheduler.kubeconfig" \
@@ -474,6 +475,21 @@ EOF
     die "CoreDNS did not become ready: kubectl --kubeconfig $KUBECONFIG_FILE -n kube-system describe pods"
 }
 
+# The default StorageClass: the controller-manager's hostPath provisioner (single node only: each
+# claim gets a directory under /tmp/hostpath_pv/, removed when the claim is deleted).
+start_storage() {
+  kubectl apply -f - >/dev/null <<EOF
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: local-hostpath
+  annotations: { storageclass.kubernetes.io/is-default-class: "true" }
+provisioner: kubernetes.io/host-path
+reclaimPolicy: Delete
+volumeBindingMode: Immediate
+EOF
+}
+
 # --- commands -------------------------------------------------------------------------------------
 cmd_start() {
   local t0=$SECONDS
@@ -491,6 +507,7 @@ cmd_start() {
   start_control_plane
   start_node
   start_dns
+  start_storage
   log "cluster: ready in $((SECONDS - t0)) s; kubeconfig $KUBECONFIG_FILE (kubectl --kubeconfig $KUBECONFIG_FILE get nodes)"
 }
 

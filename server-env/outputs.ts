@@ -4,11 +4,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import type { LiteLlmStack } from "../components";
+import type { KubernetesStack, LiteLlmStack } from "../components";
 import { virtualKeyEnvName } from "./rules";
 
 /** Outputs of a stack whose server goes through this stack's gateway (`llmProvider` litellm). */
-export function gatewayOutputs(config: StackConfig, stack: LiteLlmStack) {
+export function gatewayOutputs(config: StackConfig, stack: LiteLlmStack | KubernetesStack) {
   const baseUrl = config.server.baseUrl ?? stack.baseUrl;
   const keyEnv: Record<string, pulumi.Output<string>> = Object.fromEntries(
     config.keys.map((k) => [
@@ -24,13 +24,16 @@ export function gatewayOutputs(config: StackConfig, stack: LiteLlmStack) {
     ...config.server.keyEnv,
     ...keyEnv,
     inferenceBaseUrl: pulumi.interpolate`${baseUrl}/v1`,
-    // What the stack administers the gateway through (drift asks the same URL).
-    adminUrl: config.adminUrl ?? stack.baseUrl,
+    // What the stack administers the gateway through (drift asks the same URL; on Kubernetes
+    // through a port-forward to the `kubernetes` output's Service unless adminUrl is set).
+    adminUrl: config.adminUrl ?? ("names" in stack ? stack.baseUrl : stack.kubernetes.inClusterUrl),
     virtualKeys: stack.virtualKeys,
     modelAliases: stack.modelNames,
     uiUsername: stack.uiUsername,
     uiPassword: stack.uiPassword,
-    dockerNames: stack.names,
+    ...("names" in stack
+      ? { dockerNames: stack.names }
+      : { kubernetes: stack.kubernetes, inClusterUrl: stack.kubernetes.inClusterUrl }),
     dataVolume: stack.dataVolume,
     dataSecrets: stack.dataSecrets,
   };

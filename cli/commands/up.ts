@@ -182,7 +182,13 @@ and database password are saved into the stack's config), so switching back reus
         await waitStartedGateway(stack, reads, config.gatewayWaitTimeout);
       }
     }
-    await ensureImages(stack, reads.config);
+    if (config.target === "docker") {
+      await ensureImages(stack, reads.config);
+    } else {
+      log(
+        "target=kubernetes: the cluster's nodes get the images themselves (no preflight here; a local build must be in the cluster's image store)",
+      );
+    }
     try {
       await applyUp(stack, {
         // Refresh first, so that one up repairs what drift reports (a key deleted by hand, a

@@ -7,6 +7,7 @@ import { contentsProblems, type KeyConfig, type ModelConfig } from "./config-sch
 import { ProviderCredential } from "./credential/resource";
 import { VirtualKey } from "./key/resource";
 import { ModelAlias } from "./model/resource";
+import type { ForwardTarget } from "../kubernetes/forward";
 
 /** A credential to declare; `values` may be a secret Output (from secret config). */
 export interface CredentialSpec {
@@ -26,6 +27,11 @@ export interface GatewayContentsArgs {
   baseUrl: pulumi.Input<string>;
   /** The proxy's master key; treated as a secret. */
   masterKey: pulumi.Input<string>;
+  /**
+   * A Kubernetes Service the admin calls reach through a port-forward (`baseUrl` is then its
+   * in-cluster URL). @default unset: `baseUrl` is called directly
+   */
+  adminForward?: ForwardTarget | undefined;
   /** Provider credentials. @default [] */
   credentials?: CredentialSpec[];
   /** Model aliases; `credential` must name an entry of `credentials`. @default [] */
@@ -83,7 +89,11 @@ export class GatewayContents extends pulumi.ComponentResource {
     } catch (err) {
       throw new pulumi.ResourceError((err as Error).message, this);
     }
-    const conn = { adminUrl: args.baseUrl, adminKey: pulumi.secret(args.masterKey) };
+    const conn = {
+      adminUrl: args.baseUrl,
+      adminKey: pulumi.secret(args.masterKey),
+      ...(args.adminForward === undefined ? {} : { adminForward: args.adminForward }),
+    };
     const base: pulumi.CustomResourceOptions = {
       parent: this,
       ...(args.dependsOn === undefined ? {} : { dependsOn: args.dependsOn }),

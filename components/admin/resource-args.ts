@@ -5,6 +5,7 @@
  * every secret output in `additionalSecretOutputs`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ForwardTarget } from "../kubernetes/forward";
 
 /** Where and how to reach the admin API. */
 export interface AdminConnectionArgs {
@@ -12,6 +13,12 @@ export interface AdminConnectionArgs {
   adminUrl: pulumi.Input<string>;
   /** The proxy's master key. Always stored as a secret. */
   adminKey: pulumi.Input<string>;
+  /**
+   * A Kubernetes Service to reach the admin API through, by a `kubectl port-forward` opened where
+   * the provider runs (the Service stays unexposed); `adminUrl` is then its in-cluster URL, for
+   * display. @default unset: `adminUrl` is called directly
+   */
+  adminForward?: pulumi.Input<ForwardTarget> | undefined;
 }
 
 /** The owner tag a resource writes when `owner` is not given: `<project>/<stack>/<resource name>`. */

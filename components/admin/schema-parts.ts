@@ -56,4 +56,14 @@ export const connectionShape = {
     .regex(/^https?:\/\/[^/]/, "adminUrl must be an http(s) URL"),
   /** The proxy's master key. */
   adminKey: name("adminKey"),
+  /** A Kubernetes Service to reach through a port-forward instead of `adminUrl`. */
+  adminForward: z
+    .object({
+      kubeconfig: z.string().min(1).optional(),
+      context: z.string().min(1).optional(),
+      namespace: name("adminForward.namespace"),
+      service: name("adminForward.service"),
+      port: z.number().int().min(1).max(65535),
+    })
+    .optional(),
 };

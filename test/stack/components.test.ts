@@ -44,6 +44,8 @@ function config(overrides: Partial<StackConfig> = {}): StackConfig {
     credentials: [],
     models: [],
     keys: [],
+    target: "docker",
+    kubernetes: undefined,
     warnings: [],
     ...overrides,
   };

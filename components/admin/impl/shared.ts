@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AdminClient } from "../client";
+import { forwardedUrl, type ForwardTarget } from "../../kubernetes/forward";
 import {
   WELL_KNOWN_PROVIDERS,
   closestProvider,
@@ -24,6 +25,13 @@ export type { CredentialInputs, KeyInputs, ModelInputs };
 export interface AdminConnection {
   adminUrl: string;
   adminKey: string;
+  /** A Kubernetes Service reached through a port-forward (then `adminUrl` is its in-cluster URL). */
+  adminForward?: ForwardTarget | undefined;
+}
+
+/** Where the admin API answers from here: `adminUrl`, or the local end of a port-forward. */
+export async function reachableUrl(conn: AdminConnection): Promise<string> {
+  return conn.adminForward === undefined ? conn.adminUrl : forwardedUrl(conn.adminForward);
 }
 
 /**
@@ -141,7 +149,7 @@ export async function withClient<T>(
   fn: (client: AdminClient) => Promise<T>,
 ): Promise<T> {
   const client = new AdminClient({
-    baseUrl: conn.adminUrl,
+    baseUrl: await reachableUrl(conn),
     masterKey: conn.adminKey,
     timeoutMs: tuning.timeoutMs,
     maxAttempts: tuning.maxAttempts,
@@ -249,7 +257,7 @@ export async function fetchProviders(conn: AdminConnection): Promise<string[] | 
   }
   try {
     const client = new AdminClient({
-      baseUrl: conn.adminUrl,
+      baseUrl: await reachableUrl(conn),
       masterKey: conn.adminKey,
       timeoutMs: Math.min(tuning.timeoutMs, 5_000),
       maxAttempts: 2,
