@@ -9,6 +9,7 @@ import { doctor } from "./commands/doctor";
 import { down } from "./commands/down";
 import { drift } from "./commands/drift";
 import { env } from "./commands/env";
+import { forward } from "./commands/forward";
 import { start, stop } from "./commands/lifecycle";
 import { outputs } from "./commands/outputs";
 import { pinImages } from "./commands/pin-images";
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   pinImages,
   backup,
   restore,
+  forward,
 ];
 
 function usage(): string {

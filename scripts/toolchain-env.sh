@@ -54,6 +54,11 @@ pulumi_toolchain_env() {
     die "no Pulumi CLI: run 'npm run toolchain' (builds it offline) or install Pulumi (https://www.pulumi.com/docs/install/)"
   fi
   export PULUMI_CLI
+  # kubectl for the Kubernetes target's port-forwards (components/kubernetes/forward.ts): the
+  # toolchain's, of the cluster's version, unless LITELLM_STACK_KUBECTL names another.
+  if [[ -z "${LITELLM_STACK_KUBECTL:-}" && -x "$BUILD_CACHE/$KUBERNETES_KEY/bin/kubectl" ]]; then
+    export LITELLM_STACK_KUBECTL="$BUILD_CACHE/$KUBERNETES_KEY/bin/kubectl"
+  fi
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
   # The program is type-checked by npm run typecheck (CI) and npm run build; every Pulumi run

@@ -1,6 +1,7 @@
 /** `npm run doctor`: works through the troubleshooting list on a deployed stack (doctor/run.ts). */
 import { execFile } from "node:child_process";
 import type { Command } from "../command";
+import { refuseOnKubernetes } from "../kubernetes";
 import { openStack } from "../workspace";
 import { doctorContext, type DockerRunner, type HttpGet } from "../../doctor/context";
 import { CHECKS, runDoctor } from "../../doctor/run";
@@ -113,6 +114,11 @@ line.`,
   flags: {},
   async run(target) {
     const stack = await openStack(target, { create: false });
+    await refuseOnKubernetes(
+      stack,
+      "doctor",
+      `npm run drift -- --stack ${stack.name}, and kubectl get pods,jobs,events in its namespace`,
+    );
     const outputs = await stack.outputs();
     const config = await stack.getAllConfig();
     const ctx = doctorContext({

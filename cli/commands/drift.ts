@@ -8,6 +8,7 @@ import { adminUrlOf, exportState, stackOutputs } from "../exported";
 import { StepTimes } from "../timings";
 import { readiness, readinessText } from "../readiness";
 import { openStack } from "../workspace";
+import { adminEndpoint } from "../kubernetes";
 import { NETWORK_TYPE, PENDING_MOVE_NOTE, pendingMove } from "../legacy-network";
 import { outOfBandContainers } from "../../drift/containers";
 import {
@@ -79,34 +80,42 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
     const fromExport = async () => {
       const exported = await times.step("state export", () => exportState(stack));
       const outputs = stackOutputs(exported.resources);
-      const baseUrl = adminUrlOf(outputs);
       const masterKey = outputs["LITELLM_MASTER_KEY"] as string | undefined;
       return Promise.all([
         times.step("containers", () => outOfBandContainers(exported.deployment)),
         times.step("gateway and unmanaged objects", async () => {
-          const state = baseUrl === undefined ? undefined : await readiness(baseUrl);
-          if (state === "down" || state === "no-db") {
-            notes.push(
-              `the gateway at ${baseUrl} ${readinessText(state)}, so its credentials, model aliases and virtual keys were not compared; npm run up -- --stack ${stack.name} repairs it, then run drift again`,
-            );
-          }
-          if (state !== "ok" || masterKey === undefined || baseUrl === undefined) {
-            return [];
-          }
+          // On Kubernetes through a port-forward to the gateway's Service.
+          const endpoint = await adminEndpoint(outputs);
           try {
-            return await unmanagedObjects(
-              { baseUrl, masterKey, stack: stack.name },
-              ownedIds(exported.deployment),
-            );
-          } catch (err) {
-            infoNotes.push(
-              `objects not managed by the stack could not be listed: ${(err as Error).message}`,
-            );
-            return [];
+            return await gatewayObjects(endpoint.url, endpoint.forwardError);
+          } finally {
+            endpoint.close();
           }
         }),
         pendingMove(exported.resources),
       ]);
+      async function gatewayObjects(baseUrl: string | undefined, forwardError?: string) {
+        const state = baseUrl === undefined ? undefined : await readiness(baseUrl);
+        if (state === "down" || state === "no-db") {
+          notes.push(
+            `the gateway at ${adminUrlOf(outputs) ?? baseUrl} ${readinessText(state)}${forwardError === undefined ? "" : ` (${forwardError})`}, so its credentials, model aliases and virtual keys were not compared; npm run up -- --stack ${stack.name} repairs it, then run drift again`,
+          );
+        }
+        if (state !== "ok" || masterKey === undefined || baseUrl === undefined) {
+          return [];
+        }
+        try {
+          return await unmanagedObjects(
+            { baseUrl, masterKey, stack: stack.name },
+            ownedIds(exported.deployment),
+          );
+        } catch (err) {
+          infoNotes.push(
+            `objects not managed by the stack could not be listed: ${(err as Error).message}`,
+          );
+          return [];
+        }
+      }
     };
     // The refresh and what reads the export read independent things (nothing is written), so
     // they run side by side.

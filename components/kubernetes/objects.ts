@@ -35,6 +35,13 @@ export function objectLabels(stack: string, role: Role): Record<string, string> 
   };
 }
 
+/**
+ * Annotations of every long-lived object: a field changed by hand (e.g. `kubectl scale`, which
+ * takes over `.spec.replicas`) is drift that the next `up` sets back, so the stack's server-side
+ * apply takes such fields back instead of failing on the conflict.
+ */
+export const OWNED = { "pulumi.com/patchForce": "true" } as const;
+
 /** The in-cluster URL of a Service: `http://<service>.<namespace>.svc.cluster.local:<port>`. */
 export function inClusterUrl(service: string, namespace: string, port: number): string {
   return `http://${service}.${namespace}.svc.cluster.local:${port}`;

@@ -240,7 +240,7 @@ export class KubernetesStack extends pulumi.ComponentResource implements Gateway
         })),
     );
     this.dataVolume = {
-      name: inCluster ? DATA_CLAIM : "",
+      name: inCluster ? DATA_CLAIM : "the external database (databaseUrl)",
       deletedOnDestroy: inCluster && config.deleteDataOnDestroy,
       adopted: false,
     };

@@ -16,12 +16,22 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { expect, test } from "vitest";
-import { LITELLM_IMAGE, ROOT, createTestStack, run, uniqueSuffix } from "./harness";
+import { afterAll, describe, expect, test } from "vitest";
+import { LOCAL_REDIS_IMAGE, localGatewayImage } from "../../config";
+import {
+  LITELLM_IMAGE,
+  POSTGRES_IMAGE,
+  ROOT,
+  createTestStack,
+  previousLitellmVersion,
+  run,
+  uniqueSuffix,
+} from "./harness";
+import { kubectl } from "./kubernetes-pods";
+import { kubernetesStackTests } from "./kubernetes-stack";
 import { describeE2E, type Prerequisite } from "./suite";
 
 const cluster = (...args: string[]) => run("bash", ["scripts/cluster.sh", ...args]);
-const kubectl = (...args: string[]) => cluster("kubectl", ...args);
 
 /** The cluster's commands are built (npm run toolchain). */
 const built: Prerequisite = () => {
@@ -107,11 +117,19 @@ function kubernetesProgram(): { dir: string; remove: () => void } {
 }
 
 describeE2E(
-  "the local Kubernetes cluster (npm run cluster)",
-  [LITELLM_IMAGE],
+  "the local Kubernetes cluster (npm run cluster) and the stack's Kubernetes target on it",
+  [LITELLM_IMAGE, localGatewayImage(previousLitellmVersion()), POSTGRES_IMAGE, LOCAL_REDIS_IMAGE],
   () => {
-    test("start: the node is Ready, a pod of the local LiteLLM image answers another pod through a ClusterIP Service by DNS name, and a Pulumi program with @pulumi/kubernetes and the toolchain's provider creates and destroys its resources; stop leaves nothing of the cluster on the host", async () => {
+    // A failed test must not leave the cluster running (the stop test is the last one).
+    afterAll(async () => {
+      if ((await cluster("status")).code !== 3) {
+        await cluster("stop");
+      }
+    });
+
+    test("start: the node is Ready, a pod of the local LiteLLM image answers another pod through a ClusterIP Service by DNS name, and a Pulumi program with @pulumi/kubernetes and the toolchain's provider creates and destroys its resources", async () => {
       const started = await cluster("start");
+      const ns = `e2e-cluster-${uniqueSuffix()}`;
       try {
         expect(started.code, started.stdout + started.stderr).toBe(0);
         expect((await cluster("status")).code).toBe(0);
@@ -123,7 +141,6 @@ describeE2E(
         );
         expect(nodes.stdout).toBe("v1.37.2");
 
-        const ns = `e2e-cluster-${uniqueSuffix()}`;
         const manifest = `
 apiVersion: v1
 kind: Namespace
@@ -217,9 +234,15 @@ spec:
         }
         expect((await kubectl("get", "namespace", `${ns}-pulumi`)).code).not.toBe(0);
       } finally {
-        const stopped = await cluster("stop");
-        expect(stopped.code, stopped.stderr).toBe(0);
+        await kubectl("delete", "namespace", ns, "--wait=false");
       }
+    });
+
+    describe("a stack with target=kubernetes on it", kubernetesStackTests);
+
+    test("stop: no process, link, network namespace, mount or iptables chain of the cluster is left on the host, and a second stop succeeds", async () => {
+      const stopped = await cluster("stop");
+      expect(stopped.code, stopped.stderr).toBe(0);
       expect((await cluster("status")).code).toBe(3);
       // A stop of a stopped cluster (e.g. the cleanup after a crashed run) succeeds too.
       const again = await cluster("stop");

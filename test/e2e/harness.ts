@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { ConfigMap, DestroyResult, EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { PROJECT } from "../../config";
+import { LITELLM_VERSION, PROJECT } from "../../config";
 import { DB_NAME, DB_USER } from "../../components/database";
 import { stackNames, type StackNames } from "../../components/naming";
 import { ensureBuilt } from "../../cli/build";
@@ -85,11 +85,11 @@ export function useToolchainEnv(): void {
     "bash",
     [
       "-c",
-      '. scripts/lib.sh && . scripts/toolchain-env.sh && pulumi_toolchain_env >/dev/null 2>&1 && printf "%s\\n%s\\n%s" "$PULUMI_CLI" "${PULUMI_HOME:-}" "$PATH"',
+      '. scripts/lib.sh && . scripts/toolchain-env.sh && pulumi_toolchain_env >/dev/null 2>&1 && printf "%s\\n%s\\n%s\\n%s" "$PULUMI_CLI" "${PULUMI_HOME:-}" "$PATH" "${LITELLM_STACK_KUBECTL:-}"',
     ],
     { cwd: ROOT, encoding: "utf8" },
   );
-  const [cli, home, pathVar] = result.stdout.split("\n");
+  const [cli, home, pathVar, kubectl] = result.stdout.split("\n");
   if (result.status !== 0 || cli === undefined || cli === "") {
     return;
   }
@@ -98,11 +98,31 @@ export function useToolchainEnv(): void {
   process.env["PULUMI_SKIP_UPDATE_CHECK"] = "true";
   process.env["PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK"] = "true";
   process.env["PULUMI_NODEJS_TRANSPILE_ONLY"] ??= "true";
+  if (kubectl !== undefined && kubectl !== "") {
+    process.env["LITELLM_STACK_KUBECTL"] ??= kubectl;
+  }
   if (home !== undefined && home !== "") {
     process.env["PULUMI_HOME"] = home;
     process.env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true";
     process.env["PULUMI_IGNORE_AMBIENT_PLUGINS"] = "true";
   }
+}
+
+/**
+ * The LiteLLM version upgrades are tested from: the other version with pins in
+ * images/litellm/versions/ (1.108.13, a supported patch of the LTS line), which the test set-up
+ * builds.
+ */
+export function previousLitellmVersion(): string {
+  const others = readdirSync(path.join(ROOT, "images/litellm/versions")).filter(
+    (v) => v !== LITELLM_VERSION,
+  );
+  if (others.length !== 1) {
+    throw new Error(
+      `expected one LiteLLM version besides ${LITELLM_VERSION} with pins, got ${others.join(", ")}`,
+    );
+  }
+  return others[0] as string;
 }
 
 /** A free TCP port on 127.0.0.1 (re-exported for the suites). */

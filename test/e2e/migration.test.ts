@@ -7,8 +7,6 @@
  * `up` with a working image converges.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
-import * as path from "node:path";
 import { expect, test } from "vitest";
 import { MIGRATE_COMMAND, MIGRATE_ENTRYPOINT } from "../../components/migration";
 import { runMigration } from "../../components/migration-run";
@@ -16,33 +14,20 @@ import { LITELLM_VERSION, localGatewayImage } from "../../config";
 import {
   LITELLM_IMAGE,
   POSTGRES_IMAGE,
-  ROOT,
   adminApi,
   chat,
   dbQuery,
   deployTestStack,
   docker,
   inspect,
+  previousLitellmVersion,
   uniqueSuffix,
   type DeployedStack,
 } from "./harness";
 import { describeE2E } from "./suite";
 
-/**
- * The version upgraded from: the other LiteLLM version with pins in images/litellm/versions/
- * (1.108.13, a supported patch of the LTS line), which the test set-up builds.
- */
-const FROM_VERSION = (() => {
-  const others = readdirSync(path.join(ROOT, "images/litellm/versions")).filter(
-    (v) => v !== LITELLM_VERSION,
-  );
-  if (others.length !== 1) {
-    throw new Error(
-      `expected one LiteLLM version besides ${LITELLM_VERSION} with pins, got ${others.join(", ")}`,
-    );
-  }
-  return others[0] as string;
-})();
+/** The version upgraded from (1.108.13, built by the test set-up). */
+const FROM_VERSION = previousLitellmVersion();
 const FROM_IMAGE = localGatewayImage(FROM_VERSION);
 
 interface ContainerState {
