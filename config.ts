@@ -5,6 +5,7 @@
  * it, and never echo a secret value.
  */
 import { isIP } from "node:net";
+import { homedir } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { CredentialSpec } from "./components/admin/contents";
@@ -16,6 +17,7 @@ import {
 import { KNOWN_PROVIDERS, closestProvider, normalizeProvider } from "./components/admin/rules";
 import imagePins from "./components/images.json";
 import {
+  IN_CLUSTER_MAX_CONNECTIONS,
   databasePoolLimit,
   defaultNamespace,
   type KubernetesSettings,
@@ -888,6 +890,15 @@ function targetSettings(
       );
     }
   }
+  if (
+    c.databaseUrl === undefined &&
+    values["databaseMaxConnections"] !== undefined &&
+    c.databaseMaxConnections !== IN_CLUSTER_MAX_CONNECTIONS
+  ) {
+    problems.push(
+      `${PROJECT}:databaseMaxConnections: describes an external database (databaseUrl); the stack's own Postgres allows ${IN_CLUSTER_MAX_CONNECTIONS} connections. Fix: pulumi config rm ${PROJECT}:databaseMaxConnections, or use an external database (${fixFor("databaseUrl", true, EXAMPLES["databaseUrl"] ?? "")})`,
+    );
+  }
   const pool = databasePoolLimit(c.databaseMaxConnections, c.replicas);
   if (pool < 1) {
     problems.push(
@@ -895,7 +906,8 @@ function targetSettings(
     );
   }
   return {
-    kubeconfig: c.kubeconfig,
+    // kubectl and the provider get the path as it is: no shell expands a leading ~.
+    kubeconfig: c.kubeconfig?.replace(/^~(?=\/|$)/, homedir()),
     context: c.kubeContext,
     namespace: c.kubeNamespace ?? defaultNamespace(stack),
     replicas: c.replicas,

@@ -45,6 +45,9 @@ export function defaultNamespace(stack: string): string {
   return `litellm-${s}`.slice(0, 63).replace(/-+$/, "");
 }
 
+/** `max_connections` of the stack's own Postgres (the image's default). */
+export const IN_CLUSTER_MAX_CONNECTIONS = 100;
+
 /**
  * Connections of the database kept out of the gateways' pools: Postgres' 3 superuser slots, the
  * migration Job and an operator's psql.

@@ -70,7 +70,7 @@ describe("parseConfig", () => {
 
   it("rejects an unknown key and says how to remove it", () => {
     expect(problems({ hostport: "4000" })).toEqual([
-      "litellm-stack:hostport: unknown key (known keys: llmProvider, openaiBaseUrl, serverBaseUrl, adminUrl, serverModels, serverKeyDuration, serverKeyAlias, serverMaxBudget, serverRpmLimit, serverTpmLimit, serverTeamId, production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, litellmVersion, postgresImage, redisImage, workers, spendLogRetention, spendLogCleanupCron, uiUsername, uiPassword, masterKey, masterKeyRotation, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
+      "litellm-stack:hostport: unknown key (known keys: llmProvider, openaiBaseUrl, serverBaseUrl, adminUrl, serverModels, serverKeyDuration, serverKeyAlias, serverMaxBudget, serverRpmLimit, serverTpmLimit, serverTeamId, production, bindAddress, hostPort, allowNonLoopbackBind, imageSource, gatewayImage, litellmVersion, postgresImage, redisImage, workers, spendLogRetention, spendLogCleanupCron, uiUsername, uiPassword, masterKey, masterKeyRotation, saltKey, databasePassword, allowSaltKeyChange, existingVolume, deleteDataOnDestroy, openaiApiKey, credentials, models, keys, target, kubeconfig, kubeContext, kubeNamespace, replicas, serviceType, databaseUrl, databaseMaxConnections, databaseStorage, storageClass, gatewayCpuRequest, gatewayCpuLimit, gatewayMemoryRequest, gatewayMemoryLimit, gatewayWaitTimeout). Fix: pulumi config rm litellm-stack:hostport",
     ]);
   });
 
