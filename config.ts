@@ -949,7 +949,9 @@ function directModeChecks(
       `${PROJECT}:openaiApiKey: is required with ${PROJECT}:llmProvider=openai (it is the server's OPENAI_API_KEY). Fix: ${fixFor("openaiApiKey", true, "<sk-...>")}, or ${fixFor("llmProvider", false, "litellm")}`,
     );
   }
-  const unused = GATEWAY_CONTENT_KEYS.filter((key) => values[key] !== undefined);
+  const unused = [...GATEWAY_CONTENT_KEYS, "target", ...KUBERNETES_KEYS].filter(
+    (key) => values[key] !== undefined,
+  );
   if (unused.length > 0) {
     warnings.push(
       `${PROJECT}:llmProvider=openai provisions no gateway, so ${unused.map((k) => `${PROJECT}:${k}`).join(", ")} ${unused.length === 1 ? "is" : "are"} not used (kept for a switch back to llmProvider=litellm)`,

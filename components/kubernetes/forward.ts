@@ -87,9 +87,11 @@ export function openForward(
     let err = "";
     let settled = false;
     const closed = new Promise<void>((done) => child.once("exit", () => done()));
+    // Closing stdin is what stops kubectl (the watcher kills it); a SIGTERM to the shell before
+    // its watcher started would leave kubectl running, so it only comes later, as a fallback.
     const close = () => {
       child.stdin?.end();
-      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGTERM"), 2000).unref();
     };
     const timer = setTimeout(
       () => {

@@ -163,7 +163,8 @@ export class KubernetesStack extends pulumi.ComponentResource implements Gateway
         databasePoolLimit: databasePoolLimit(settings.databaseMaxConnections, settings.replicas),
         databaseIdentity: inCluster
           ? "in-cluster"
-          : databaseUrl.apply((u) => createHash("sha256").update(u).digest("hex")),
+          : // A hash reveals nothing of the URL: the Job's name need not be secret.
+            pulumi.unsecret(databaseUrl.apply((u) => createHash("sha256").update(u).digest("hex"))),
         secrets: {
           databaseUrl: ref(databaseSecret, "url"),
           masterKey: ref(gatewaySecret, "master-key"),

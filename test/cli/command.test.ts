@@ -94,6 +94,7 @@ describe("help", () => {
       "pin-images",
       "backup",
       "restore",
+      "forward",
     ]);
     for (const c of COMMANDS) {
       expect(c.summary.length, c.name).toBeGreaterThan(20);

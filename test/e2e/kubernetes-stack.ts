@@ -288,20 +288,12 @@ export function kubernetesStackTests(): void {
   });
 
   test("drift reports a key deleted by hand and the Deployment scaled by hand (exit 3); up repairs both; drift then finds none", async () => {
-    const forward = await openForward({
-      kubeconfig: (await t.output<{ kubeconfig: string }>("kubernetes")).kubeconfig,
-      namespace: ns,
-      service: "litellm",
-      port: 4000,
-    });
-    try {
-      const del = await adminApi(forward.url, "POST", "/key/delete", masterKey, {
+    await throughForward(async (url) => {
+      const del = await adminApi(url, "POST", "/key/delete", masterKey, {
         keys: [keys["CLIENT"]],
       });
       expect(del.status, JSON.stringify(del.body)).toBe(200);
-    } finally {
-      forward.close();
-    }
+    });
     expect((await kubectl("-n", ns, "scale", "deployment/litellm", "--replicas=3")).code).toBe(0);
     await rolledOut(ns, 3);
     const drift = await t.cli("drift");
@@ -341,7 +333,32 @@ export function kubernetesStackTests(): void {
     t.record("npm run forward stderr", err);
   });
 
+  /** Runs `fn` with the admin API reached through a port-forward to the stack's Service. */
+  async function throughForward<T>(fn: (url: string) => Promise<T>): Promise<T> {
+    const forward = await openForward({
+      kubeconfig: (await t.output<{ kubeconfig: string }>("kubernetes")).kubeconfig,
+      namespace: ns,
+      service: "litellm",
+      port: 4000,
+    });
+    try {
+      return await fn(forward.url);
+    } finally {
+      forward.close();
+    }
+  }
+
+  /** A key made by hand before `down` (what the kept database must still hold after it). */
+  let handMade = "";
+
   test("npm run down removes everything of the stack but the data claim (kept with its namespace) and saves what reading it needs into the config", async () => {
+    handMade = await throughForward(async (url) => {
+      const made = await adminApi(url, "POST", "/key/generate", masterKey, {
+        key_alias: "made-by-hand",
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      return String(made.body["key"]);
+    });
     const down = await t.cli("down");
     expect(down.code, down.stdout + down.stderr).toBe(0);
     // The pods of the deleted workloads may take a few seconds to terminate.
@@ -361,5 +378,24 @@ export function kubernetesStackTests(): void {
     const config = await t.stack.getAllConfig();
     expect(config["litellm-stack:masterKey"]).toMatchObject({ secret: true });
     expect(config["litellm-stack:databasePassword"]).toMatchObject({ secret: true });
+  });
+
+  test("npm run up after down reuses the kept claim and namespace: the key made by hand is still in the database, read with the saved master key, and the stack's keys work again", async () => {
+    const up = await t.cli("up");
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    expect(await t.output("LITELLM_MASTER_KEY")).toBe(masterKey);
+    await throughForward(async (url) => {
+      const info = await adminApi(url, "GET", `/key/info?key=${handMade}`, masterKey);
+      expect(info.status, JSON.stringify(info.body)).toBe(200);
+      expect(JSON.stringify(info.body)).toContain("made-by-hand");
+      const answer = await adminApi(
+        url,
+        "POST",
+        "/v1/chat/completions",
+        await t.output<string>("LITELLM_VIRTUAL_KEY_CLIENT"),
+        { model: MODEL, messages: [{ role: "user", content: "hi" }] },
+      );
+      expect(answer.status).toBe(200);
+    });
   });
 }

@@ -2,59 +2,21 @@
  * The Kubernetes target's stack (components/kubernetes/stack.ts) under pulumi.runtime.setMocks:
  * the inputs of every object it declares, that every secret reaches the cluster only as a secret
  * input or a Secret reference, and how the admin resources reach the gateway.
- *
- * The mocks are test/support/pulumi-mocks.ts's, plus two things the Kubernetes objects need: an
- * autonamed object (no metadata.name) gets a name, as the Kubernetes provider gives it, so that
- * references to it (secretKeyRef, configMap) can be checked; and each resource's provider is
- * recorded.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { secretValue, value } from "../support/pulumi-mocks";
+import {
+  autoname,
+  installMocks,
+  registered as seen,
+  type Registered,
+  secretValue,
+  value,
+} from "../support/pulumi-mocks";
 import type { StackConfig } from "../../config";
 import type { KubernetesSettings } from "../../components/kubernetes/settings";
 
-/** A resource as these mocks saw it. */
-interface Seen {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  /** The provider reference (`<urn>::<id>`), when the resource has one. */
-  provider: string | undefined;
-}
-
-const seen: Seen[] = [];
-
-/** The name the mocks give an autonamed Kubernetes object. */
-const autoname = (resource: string) => `${resource}-autonamed`;
-
-beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        seen.push({
-          type: args.type,
-          name: args.name,
-          inputs: args.inputs,
-          provider: args.provider,
-        });
-        const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "random:index/randomPassword:RandomPassword") {
-          state["result"] = `generated-${args.name}`;
-        }
-        const metadata = args.inputs["metadata"] as Record<string, unknown> | undefined;
-        if (args.type.startsWith("kubernetes:") && metadata !== undefined && !metadata["name"]) {
-          state["metadata"] = { ...metadata, name: autoname(args.name) };
-        }
-        return { id: `${args.name}-id`, state };
-      },
-      call: () => ({}),
-    },
-    "litellm-stack",
-    "test",
-    false,
-  );
-});
+beforeAll(installMocks);
 
 const SETTINGS: KubernetesSettings = {
   kubeconfig: "/tmp/test-kubeconfig",
@@ -155,7 +117,7 @@ async function build(
     await new Promise((r) => setTimeout(r, 50));
   }
   const mine = seen.slice(before).filter((r) => r.name === name || r.name.startsWith(`${name}-`));
-  const find = (type: string, suffix: string): Seen => {
+  const find = (type: string, suffix: string): Registered => {
     const r = mine.find((x) => x.type === type && x.name === `${name}-${suffix}`);
     if (r === undefined) {
       throw new Error(
@@ -188,7 +150,7 @@ function plainPart(v: unknown): unknown {
 }
 
 /** Every resource's inputs but their secret-wrapped values, as one text. */
-const plainText = (resources: Seen[]): string =>
+const plainText = (resources: Registered[]): string =>
   resources.map((r) => `${r.type} ${r.name} ${JSON.stringify(plainPart(r.inputs))}`).join("\n");
 
 type Obj = Record<string, unknown>;
@@ -197,7 +159,11 @@ type Container = {
   image: string;
   command?: string[];
   args?: string[];
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name?: string; key: string } } }[];
+  env?: {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name?: string; key: string } };
+  }[];
   resources?: unknown;
   startupProbe?: Obj;
   readinessProbe?: Obj;
@@ -205,10 +171,10 @@ type Container = {
   volumeMounts?: Obj[];
 };
 
-const spec = (r: Seen) => r.inputs["spec"] as Obj;
-const metadata = (r: Seen) => r.inputs["metadata"] as Obj;
-const podSpec = (r: Seen) => (spec(r)["template"] as { spec: Obj }).spec;
-const container = (r: Seen): Container => {
+const spec = (r: Registered) => r.inputs["spec"] as Obj;
+const metadata = (r: Registered) => r.inputs["metadata"] as Obj;
+const podSpec = (r: Registered) => (spec(r)["template"] as { spec: Obj }).spec;
+const container = (r: Registered): Container => {
   const containers = podSpec(r)["containers"] as Container[];
   expect(containers).toHaveLength(1);
   return containers[0] as Container;
@@ -284,7 +250,11 @@ describe("KubernetesStack: cluster, namespace and secrets", () => {
 
   it("puts the database URL and password, and the master, salt and UI secrets, in two Secrets as secret inputs", async () => {
     const { ofType, find } = await build("s");
-    expect(ofType(T.secret).map((r) => r.name).sort()).toEqual(["s-db-secret", "s-gateway-secret"]);
+    expect(
+      ofType(T.secret)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["s-db-secret", "s-gateway-secret"]);
     const db = find(T.secret, "db-secret").inputs;
     expect(secretValue(db["stringData"])).toEqual({
       url: "postgresql://litellm:generated-s-db-password@litellm-db:5432/litellm",
@@ -603,7 +573,16 @@ describe("KubernetesStack: the gateway's config file and Redis", () => {
   });
 
   it("with three replicas: the pool shared by four pods, coordination_redis, and a Redis Deployment and Service", async () => {
-    const { find } = await build("r3", {}, { replicas: 3, databaseMaxConnections: 200 });
+    // Another max_connections than the own Postgres' 100 comes with an external database.
+    const { find } = await build(
+      "r3",
+      {},
+      {
+        replicas: 3,
+        databaseMaxConnections: 200,
+        databaseUrl: pulumi.secret("postgresql://u:p@db.example:5432/llm"),
+      },
+    );
     expect(gatewayFile(find).general_settings).toMatchObject({
       database_connection_pool_limit: 47,
       coordination_redis: {
@@ -632,19 +611,24 @@ describe("KubernetesStack: the gateway's config file and Redis", () => {
     [100, 1],
     [100, 2],
     [500, 7],
-  ])(
-    "writes database_connection_pool_limit = databasePoolLimit(%i, %i)",
-    async (max, replicas) => {
-      const { databasePoolLimit } = await import("../../components/kubernetes/settings");
-      const { find } = await build(`pool${max}x${replicas}`, {}, {
+  ])("writes database_connection_pool_limit = databasePoolLimit(%i, %i)", async (max, replicas) => {
+    const { databasePoolLimit } = await import("../../components/kubernetes/settings");
+    const { find } = await build(
+      `pool${max}x${replicas}`,
+      {},
+      {
         replicas,
         databaseMaxConnections: max,
-      });
-      const limit = gatewayFile(find).general_settings["database_connection_pool_limit"];
-      expect(limit).toBe(databasePoolLimit(max, replicas));
-      expect(limit).toBeGreaterThanOrEqual(1);
-    },
-  );
+        // Another max_connections than the own Postgres' 100 comes with an external database.
+        ...(max === 100
+          ? {}
+          : { databaseUrl: pulumi.secret("postgresql://u:p@db.example:5432/llm") }),
+      },
+    );
+    const limit = gatewayFile(find).general_settings["database_connection_pool_limit"];
+    expect(limit).toBe(databasePoolLimit(max, replicas));
+    expect(limit).toBeGreaterThanOrEqual(1);
+  });
 });
 
 describe("KubernetesStack: disruption budget and Service", () => {
@@ -655,7 +639,10 @@ describe("KubernetesStack: disruption budget and Service", () => {
     expect(spec(pdb)).toEqual({
       maxUnavailable: 1,
       selector: {
-        matchLabels: { "app.kubernetes.io/name": "litellm", "app.kubernetes.io/component": "gateway" },
+        matchLabels: {
+          "app.kubernetes.io/name": "litellm",
+          "app.kubernetes.io/component": "gateway",
+        },
       },
     });
   });
@@ -675,7 +662,7 @@ describe("KubernetesStack: disruption budget and Service", () => {
 });
 
 describe("KubernetesStack: how the admin resources reach the gateway", () => {
-  const contents = (mine: Seen[]) => {
+  const contents = (mine: Registered[]) => {
     const found = mine.filter((r) => CONTENT_TYPES.includes(r.type));
     expect(found.map((r) => r.type).sort()).toEqual([...CONTENT_TYPES].sort());
     return found;

@@ -3,6 +3,7 @@
  * refusals (each naming the key and the fix, never a secret's value), the warnings, the images a
  * Kubernetes stack runs and the database pool it sizes.
  */
+import { homedir } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ConfigError, imageKeysInUse, parseConfig, type StackConfig } from "../../config";
@@ -90,7 +91,6 @@ describe("the target key", () => {
         kubeContext: "kind-test",
         kubeNamespace: "gateway-ns",
         replicas: "3",
-        databaseMaxConnections: "200",
         databaseStorage: "20Gi",
         storageClass: "fast.ssd",
         gatewayCpuRequest: "250m",
@@ -107,7 +107,7 @@ describe("the target key", () => {
       replicas: 3,
       serviceType: "ClusterIP",
       databaseUrl: undefined,
-      databaseMaxConnections: 200,
+      databaseMaxConnections: 100,
       databaseStorage: "20Gi",
       storageClass: "fast.ssd",
       resources: {
@@ -118,9 +118,23 @@ describe("the target key", () => {
     expect(c.warnings).toEqual([]);
   });
 
-  it("passes a secret databaseUrl on as a secret Output with its value", async () => {
+  it("expands a kubeconfig path's leading ~ to the home directory, and only a leading ~ or ~/", () => {
+    const kubeconfig = (path: string) =>
+      settingsOf(parseConfig("dev", { ...K8S, kubeconfig: path }, noSecrets)).kubeconfig;
+    expect(kubeconfig("~/.kube/other")).toBe(`${homedir()}/.kube/other`);
+    expect(kubeconfig("~")).toBe(homedir());
+    expect(kubeconfig("~admin/.kube/config")).toBe("~admin/.kube/config");
+    expect(kubeconfig("/etc/kube/~/config")).toBe("/etc/kube/~/config");
+  });
+
+  it("passes a secret databaseUrl on as a secret Output with its value, and that database's max connections", async () => {
     const url = "postgresql://ext:ext-password-123@db.example:5432/litellm";
-    const c = parseConfig("dev", { ...K8S, databaseUrl: url }, new Set(["databaseUrl"]));
+    const c = parseConfig(
+      "dev",
+      { ...K8S, databaseUrl: url, databaseMaxConnections: "300" },
+      new Set(["databaseUrl"]),
+    );
+    expect(settingsOf(c).databaseMaxConnections).toBe(300);
     const databaseUrl = settingsOf(c).databaseUrl;
     expect(databaseUrl).toBeDefined();
     const output = databaseUrl as pulumi.Output<string>;
@@ -195,8 +209,10 @@ describe("the Kubernetes target's refusals", () => {
     ]);
   });
 
-  it("refuses more replicas than the database's connections can serve (a pool below 1)", () => {
-    const found = problems({ ...K8S, databaseMaxConnections: "20", replicas: "10" });
+  it("refuses more replicas than an external database's connections can serve (a pool below 1)", () => {
+    const external = { ...K8S, databaseUrl: "postgresql://u:pool-pw-1@db.example:5432/x" };
+    const secret = new Set(["databaseUrl"]);
+    const found = problems({ ...external, databaseMaxConnections: "20", replicas: "10" }, secret);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(PROBLEM_SHAPE);
     expect(found[0]).toMatch(/^litellm-stack:replicas: 10 pods /);
@@ -204,12 +220,33 @@ describe("the Kubernetes target's refusals", () => {
     expect(found[0]).toContain("pulumi config set litellm-stack:replicas 2");
     expect(found[0]).toContain("pulumi config set litellm-stack:databaseMaxConnections 200");
     // The same replicas on a larger database are accepted.
+    expect(found.join("\n")).not.toContain("pool-pw-1");
     const ok = parseConfig(
       "dev",
-      { ...K8S, databaseMaxConnections: "200", replicas: "10" },
-      noSecrets,
+      { ...external, databaseMaxConnections: "200", replicas: "10" },
+      secret,
     );
     expect(settingsOf(ok).replicas).toBe(10);
+  });
+
+  it("refuses more replicas than the stack's own Postgres (100 connections) can serve", () => {
+    expect(settingsOf(parseConfig("dev", { ...K8S, replicas: "89" }, noSecrets)).replicas).toBe(89);
+    const found = problems({ ...K8S, replicas: "90" });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(PROBLEM_SHAPE);
+    expect(found[0]).toMatch(/^litellm-stack:replicas: 90 pods .*100 connections/);
+  });
+
+  it("refuses databaseMaxConnections without databaseUrl (it describes an external database), naming the --secret fix", () => {
+    const found = problems({ ...K8S, databaseMaxConnections: "200" });
+    expect(found).toEqual([
+      "litellm-stack:databaseMaxConnections: describes an external database (databaseUrl); the stack's own Postgres allows 100 connections. Fix: pulumi config rm litellm-stack:databaseMaxConnections, or use an external database (pulumi config set --secret litellm-stack:databaseUrl 'postgresql://litellm:<password>@<host>:5432/litellm')",
+    ]);
+    // The in-cluster value itself is accepted.
+    expect(
+      settingsOf(parseConfig("dev", { ...K8S, databaseMaxConnections: "100" }, noSecrets))
+        .databaseMaxConnections,
+    ).toBe(100);
   });
 
   it("refuses databaseMaxConnections below 20", () => {
@@ -275,6 +312,7 @@ describe("the Kubernetes target's refusals", () => {
       "workers",
       "existingVolume",
       "serviceType",
+      "databaseMaxConnections",
       "replicas",
     ]);
   });
@@ -366,9 +404,12 @@ describe("databasePoolLimit", () => {
     [20, 10, 0],
     [200, 10, 17],
     [20, 1, 5],
-  ])("max_connections %i shared by %i replicas (one more in a rollout, 10 kept) gives %i", (max, replicas, pool) => {
-    expect(databasePoolLimit(max, replicas)).toBe(pool);
-  });
+  ])(
+    "max_connections %i shared by %i replicas (one more in a rollout, 10 kept) gives %i",
+    (max, replicas, pool) => {
+      expect(databasePoolLimit(max, replicas)).toBe(pool);
+    },
+  );
 
   it("divides among the workers of each pod too", () => {
     expect(databasePoolLimit(100, 2, 3)).toBe(10);

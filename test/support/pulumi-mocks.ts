@@ -1,6 +1,7 @@
 /**
  * Pulumi mocks for the component unit tests: every registered resource is recorded with its
- * inputs; a RandomPassword's result is `generated-<resource name>`. Call {@link installMocks} in
+ * inputs and provider; a RandomPassword's result is `generated-<resource name>`, an autonamed
+ * Kubernetes object's name `<resource name>-autonamed`. Call {@link installMocks} in
  * `beforeAll`, then import the components (after setMocks, so they register against the mocks).
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +12,12 @@ export interface Registered {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** The provider reference (`<urn>::<id>`), when the resource has one. */
+  provider: string | undefined;
 }
+
+/** The name the mocks give an autonamed Kubernetes object (no `metadata.name`). */
+export const autoname = (resource: string): string => `${resource}-autonamed`;
 
 /** Every resource registered since the mocks were installed (tests slice their own part). */
 export const registered: Registered[] = [];
@@ -21,10 +27,21 @@ export async function installMocks(): Promise<void> {
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        registered.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          provider: args.provider,
+        });
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === "random:index/randomPassword:RandomPassword") {
           state["result"] = `generated-${args.name}`;
+        }
+        // The Kubernetes provider names an object without metadata.name: references to it
+        // (secretKeyRef, configMap) then have a value to check.
+        const metadata = args.inputs["metadata"] as Record<string, unknown> | undefined;
+        if (args.type.startsWith("kubernetes:") && metadata !== undefined && !metadata["name"]) {
+          state["metadata"] = { ...metadata, name: autoname(args.name) };
         }
         return { id: `${args.name}-id`, state };
       },
