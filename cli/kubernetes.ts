@@ -51,6 +51,27 @@ export async function adminEndpoint(
   }
 }
 
+/**
+ * Why an update may not switch a deployed stack's target: the gateway would be created empty on
+ * the other target while the old one's data stays behind (a Docker volume or a claim), and the
+ * old objects would be deleted. Undefined when the state holds nothing of the other target.
+ */
+export function targetSwitchProblem(
+  stack: string,
+  resources: ReadonlyArray<{ type?: string | undefined }>,
+  target: "docker" | "kubernetes",
+): string | undefined {
+  const on = (prefix: string) => resources.some((r) => (r.type ?? "").startsWith(prefix));
+  const deployed = on("docker:") ? "docker" : on("kubernetes:") ? "kubernetes" : undefined;
+  if (deployed === undefined || deployed === target) {
+    return undefined;
+  }
+  return (
+    `stack '${stack}' runs on ${deployed} and its config says target=${target}: an update would delete the gateway there and start an empty one on ${target}, leaving the data behind. ` +
+    `Fix: to move, back up (${deployed === "docker" ? `npm run backup -- --stack ${stack}` : "pg_dump in litellm-db-0"}), npm run down -- --stack ${stack}, then up and restore; or, to stay, pulumi config set litellm-stack:target ${deployed}`
+  );
+}
+
 /** Refuses a command of the Docker target only on a stack that runs on Kubernetes. */
 export async function refuseOnKubernetes(
   stack: Stack,

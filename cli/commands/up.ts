@@ -16,6 +16,7 @@ import { adminUrlOf, readStack, stackOutputs, type StackReads } from "../exporte
 import { recoverInterrupted, removeTruncatedSidecars } from "../interrupted";
 import { ensureImages } from "../images";
 import { moveLegacyNetwork } from "../legacy-network";
+import { targetSwitchProblem } from "../kubernetes";
 import { startStopped } from "./lifecycle";
 import { readinessText, waitReadiness } from "../readiness";
 import { CliError, EXIT, log } from "../report";
@@ -147,6 +148,11 @@ and database password are saved into the stack's config), so switching back reus
     let reads = await readStack(stack);
     // A bad config is refused before anything is touched (no container, no config rewrite).
     const config = await checkedConfig(stack, reads.config);
+    // A deployed stack does not move to another target by a config change (its data would not).
+    const switchProblem = targetSwitchProblem(stack.name, reads.exported.resources, config.target);
+    if (switchProblem !== undefined) {
+      throw new CliError(switchProblem);
+    }
     // An update killed half-way left a lock and pending creates: cleared, so this one converges.
     if (await recoverInterrupted(stack, backendUrl, reads.exported.deployment)) {
       reads = await readStack(stack);
