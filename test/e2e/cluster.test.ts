@@ -28,7 +28,7 @@ import {
   uniqueSuffix,
 } from "./harness";
 import { kubectl } from "./kubernetes-pods";
-import { kubernetesStackTests } from "./kubernetes-stack";
+import { externalDatabaseTests, kubernetesStackTests } from "./kubernetes-stack";
 import { describeE2E, type Prerequisite } from "./suite";
 
 const cluster = (...args: string[]) => run("bash", ["scripts/cluster.sh", ...args]);
@@ -239,6 +239,8 @@ spec:
     });
 
     describe("a stack with target=kubernetes on it", kubernetesStackTests);
+
+    describe("a stack with target=kubernetes and an external database", externalDatabaseTests);
 
     test("stop: no process, link, network namespace, mount or iptables chain of the cluster is left on the host, and a second stop succeeds", async () => {
       const stopped = await cluster("stop");

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { openForward } from "../../components/kubernetes/forward";
 import { LITELLM_VERSION } from "../../config";
 import {
+  POSTGRES_IMAGE,
   adminApi,
   createTestStack,
   previousLitellmVersion,
@@ -397,5 +398,129 @@ export function kubernetesStackTests(): void {
       );
       expect(answer.status).toBe(200);
     });
+  });
+}
+
+/**
+ * The Kubernetes target with an external database (`databaseUrl`): a Postgres of its own in
+ * another namespace stands for the managed database most production stacks use.
+ */
+export function externalDatabaseTests(): void {
+  const dbNamespace = `e2e-extdb-${uniqueSuffix()}`;
+  const password = `extdb-${uniqueSuffix()}-password`;
+  // A user name of its own: the secrets audit counts a URL's user name as part of the secret.
+  const user = `owner_${uniqueSuffix()}`;
+  let t: TestStack;
+  let ns: string;
+
+  beforeAll(async () => {
+    const dir = (await run("mktemp", ["-d"])).stdout.trim();
+    await apply(
+      dir,
+      "external-db",
+      `apiVersion: v1
+kind: Namespace
+metadata: { name: ${dbNamespace} }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: pg, namespace: ${dbNamespace} }
+stringData: { password: ${JSON.stringify(password)} }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: pg, namespace: ${dbNamespace}, labels: { app: pg } }
+spec:
+  containers:
+  - name: postgres
+    image: ${POSTGRES_IMAGE}
+    imagePullPolicy: Never
+    env:
+    - { name: POSTGRES_USER, value: ${user} }
+    - { name: POSTGRES_DB, value: litellm }
+    - { name: POSTGRES_PASSWORD, valueFrom: { secretKeyRef: { name: pg, key: password } } }
+    readinessProbe: { exec: { command: [pg_isready, -h, 127.0.0.1, -U, ${user}, -d, litellm] }, periodSeconds: 2 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: pg, namespace: ${dbNamespace} }
+spec:
+  selector: { app: pg }
+  ports: [{ port: 5432 }]
+`,
+    );
+    await run("rm", ["-rf", dir]);
+    const ready = await kubectl(
+      "-n",
+      dbNamespace,
+      "wait",
+      "--for=condition=Ready",
+      "pod/pg",
+      "--timeout=120s",
+    );
+    expect(ready.code, ready.stderr).toBe(0);
+    const kubeconfig = (await run("bash", ["scripts/cluster.sh", "kubeconfig"])).stdout.trim();
+    ns = `e2e-k8sx-${uniqueSuffix()}`;
+    t = await createTestStack("k8sx", {
+      config: {
+        target: "kubernetes",
+        kubeconfig,
+        kubeNamespace: ns,
+        imageSource: "local",
+        gatewayCpuRequest: "200m",
+        gatewayMemoryRequest: "512Mi",
+        databaseUrl: {
+          secret: `postgresql://${user}:${password}@pg.${dbNamespace}.svc.cluster.local:5432/litellm`,
+        },
+        "models[0].name": MODEL,
+        "models[0].target": "openai/gpt-4o",
+        "models[0].params.mock_response": ANSWER,
+        "keys[0].alias": "client",
+      },
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await t?.remove();
+    await kubectl("delete", "namespace", ns, dbNamespace, "--wait=true", "--timeout=120s");
+  }, 300_000);
+
+  test("with databaseUrl the stack runs no Postgres, migrates and serves from the external database, and down deletes its namespace while the database keeps the gateway's tables", async () => {
+    const up = await t.cli("up");
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const statefulSets = await kubectl(
+      "-n",
+      ns,
+      "get",
+      "statefulsets,persistentvolumeclaims",
+      "-o",
+      "name",
+    );
+    expect(statefulSets.stdout.trim()).toBe("");
+    expect(await t.output("dataVolume")).toMatchObject({ deletedOnDestroy: false });
+
+    const key = await t.output<string>("LITELLM_VIRTUAL_KEY_CLIENT");
+    await apply(t.dir, "keys", keysSecret(ns, { CLIENT: key }));
+    await apply(
+      t.dir,
+      "client-ext",
+      clientPod(ns, "client-ext", `http://litellm.${ns}.svc.cluster.local:4000`, MODEL, [
+        "keys",
+        "KEY_CLIENT",
+      ]),
+    );
+    expect((await finished(ns, "client-ext")).trim()).toBe("KEY_CLIENT 200");
+
+    const down = await t.cli("down");
+    expect(down.code, down.stdout + down.stderr).toBe(0);
+    const gone = await kubectl("wait", "--for=delete", `namespace/${ns}`, "--timeout=120s");
+    expect(gone.code, gone.stderr).toBe(0);
+    const tables = await kubectl(
+      ...["-n", dbNamespace, "exec", "pg", "--", "psql", "-U", user, "-d", "litellm", "-tAc"],
+      "select count(*) from information_schema.tables where table_name like 'LiteLLM_%'",
+    );
+    expect(tables.code, tables.stderr).toBe(0);
+    // LiteLLM's schema (1.108: about 50 tables), made by the migration Job.
+    expect(Number(tables.stdout.trim())).toBeGreaterThan(20);
   });
 }
