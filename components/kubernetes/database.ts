@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DB_NAME, DB_USER, PGDATA } from "../database";
-import { K8S_NAMES, OWNED, objectLabels, selectorLabels } from "./objects";
+import { K8S_NAMES, objectLabels, ownedMetadata, selectorLabels } from "./objects";
 
 /** Port Postgres listens on. */
 export const DB_PORT = 5432;
@@ -42,7 +42,7 @@ export class KubernetesDatabase extends pulumi.ComponentResource {
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: { name: K8S_NAMES.db, namespace: args.namespace, labels, annotations: OWNED },
+        metadata: ownedMetadata(K8S_NAMES.db, args.namespace, labels),
         spec: {
           selector: selectorLabels("db"),
           ports: [{ name: "postgres", port: DB_PORT, targetPort: DB_PORT }],
@@ -54,7 +54,7 @@ export class KubernetesDatabase extends pulumi.ComponentResource {
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: { name: K8S_NAMES.db, namespace: args.namespace, labels, annotations: OWNED },
+        metadata: ownedMetadata(K8S_NAMES.db, args.namespace, labels),
         spec: {
           serviceName: service.metadata.name,
           replicas: 1,

@@ -5,7 +5,7 @@ import { GATEWAY_PORT, gatewayCommand } from "../gateway";
 import { GATEWAY_CONFIG_PATH, gatewaySettings } from "../gateway-settings";
 import { MIGRATE_COMMAND, MIGRATE_ENTRYPOINT } from "../migration";
 import { REDIS_PORT } from "../redis";
-import { K8S_NAMES, OWNED, objectLabels, selectorLabels } from "./objects";
+import { K8S_NAMES, objectLabels, ownedMetadata, selectorLabels } from "./objects";
 import { ROLLOUT_SURGE, type KubernetesSettings } from "./settings";
 
 /** Seconds a pod keeps serving after it was told to stop, while the Service stops sending to it. */
@@ -158,12 +158,7 @@ export class KubernetesGateway extends pulumi.ComponentResource {
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
-        metadata: {
-          name: K8S_NAMES.gateway,
-          namespace: args.namespace,
-          labels,
-          annotations: OWNED,
-        },
+        metadata: ownedMetadata(K8S_NAMES.gateway, args.namespace, labels),
         spec: {
           replicas,
           selector: { matchLabels: selectorLabels("gateway") },
@@ -244,12 +239,7 @@ export class KubernetesGateway extends pulumi.ComponentResource {
     new k8s.policy.v1.PodDisruptionBudget(
       `${name}-pdb`,
       {
-        metadata: {
-          name: K8S_NAMES.gateway,
-          namespace: args.namespace,
-          labels,
-          annotations: OWNED,
-        },
+        metadata: ownedMetadata(K8S_NAMES.gateway, args.namespace, labels),
         spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels("gateway") } },
       },
       { parent: this },
@@ -257,12 +247,7 @@ export class KubernetesGateway extends pulumi.ComponentResource {
     this.service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: {
-          name: K8S_NAMES.gateway,
-          namespace: args.namespace,
-          labels,
-          annotations: OWNED,
-        },
+        metadata: ownedMetadata(K8S_NAMES.gateway, args.namespace, labels),
         spec: {
           type: serviceType,
           selector: selectorLabels("gateway"),

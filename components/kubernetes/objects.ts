@@ -42,6 +42,14 @@ export function objectLabels(stack: string, role: Role): Record<string, string> 
  */
 export const OWNED = { "pulumi.com/patchForce": "true" } as const;
 
+/**
+ * The metadata of a long-lived object of the stack: its name in `namespace`, `labels` and the
+ * {@link OWNED} annotation.
+ */
+export function ownedMetadata<N>(name: string, namespace: N, labels: Record<string, string>) {
+  return { name, namespace, labels, annotations: OWNED };
+}
+
 /** The in-cluster URL of a Service: `http://<service>.<namespace>.svc.cluster.local:<port>`. */
 export function inClusterUrl(service: string, namespace: string, port: number): string {
   return `http://${service}.${namespace}.svc.cluster.local:${port}`;

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { REDIS_CONFIG_PATH, REDIS_DATA, REDIS_PORT, buildRedisConfig } from "../redis";
-import { K8S_NAMES, OWNED, objectLabels, selectorLabels } from "./objects";
+import { K8S_NAMES, objectLabels, ownedMetadata, selectorLabels } from "./objects";
 
 /** Arguments of {@link KubernetesRedis}. */
 export interface KubernetesRedisArgs {
@@ -41,7 +41,7 @@ export class KubernetesRedis extends pulumi.ComponentResource {
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
-        metadata: { name: K8S_NAMES.redis, namespace: args.namespace, labels, annotations: OWNED },
+        metadata: ownedMetadata(K8S_NAMES.redis, args.namespace, labels),
         spec: {
           replicas: 1,
           selector: { matchLabels: selectorLabels("redis") },
@@ -85,7 +85,7 @@ export class KubernetesRedis extends pulumi.ComponentResource {
     new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: { name: K8S_NAMES.redis, namespace: args.namespace, labels, annotations: OWNED },
+        metadata: ownedMetadata(K8S_NAMES.redis, args.namespace, labels),
         spec: {
           selector: selectorLabels("redis"),
           ports: [{ name: "redis", port: REDIS_PORT, targetPort: REDIS_PORT }],

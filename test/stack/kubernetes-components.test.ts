@@ -14,6 +14,7 @@ import {
   value,
 } from "../support/pulumi-mocks";
 import type { StackConfig } from "../../config";
+import { stackConfig } from "../support/stack-config";
 import type { KubernetesSettings } from "../../components/kubernetes/settings";
 
 beforeAll(installMocks);
@@ -49,36 +50,7 @@ function config(
   settings: Partial<KubernetesSettings> = {},
 ): StackConfig & { kubernetes: KubernetesSettings } {
   return {
-    stack: "dev",
-    llmProvider: "litellm",
-    server: { baseUrl: undefined, models: undefined, keyEnv: {} },
-    openai: { apiKey: undefined, baseUrl: undefined },
-    production: false,
-    bindAddress: "127.0.0.1",
-    hostPort: 4000,
-    adminUrl: undefined,
-    gatewayImage: "litellm:test",
-    litellmVersion: "1.108.14",
-    postgresImage: "postgres:test",
-    redisImage: "redis:test",
-    workers: 1,
-    spendLogRetention: "30d",
-    spendLogCleanupCron: "17 * * * *",
-    uiUsername: "admin",
-    uiPassword: undefined,
-    masterKey: undefined,
-    masterKeyRotation: 0,
-    saltKey: undefined,
-    databasePassword: undefined,
-    allowSaltKeyChange: false,
-    existingVolume: undefined,
-    deleteDataOnDestroy: false,
-    gatewayWaitTimeout: 600,
-    credentials: [],
-    models: [],
-    keys: [],
-    warnings: [],
-    ...overrides,
+    ...stackConfig(overrides),
     target: "kubernetes",
     kubernetes: { ...SETTINGS, ...settings },
   };
