@@ -65,21 +65,34 @@ describe("interrupted updates' locks", () => {
   });
 
   it("removes the lock of a zombie (killed, not yet collected by whoever inherited it)", async () => {
-    // `sleep 0` exits at once; its parent is then `sleep 10` (exec'd by the shell), which never
-    // collects it: a zombie for ten seconds, as a killed update's pulumi under a lazy init.
-    const parent = spawn("bash", ["-c", "sleep 0 & echo $!; exec sleep 10"], {
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+    // The shell execs `sleep 10`, which never collects a child. Its background child waits until
+    // that exec has happened (its parent's comm reads "sleep") and only then exits, so the shell
+    // cannot reap it first: a zombie for ten seconds, as a killed update's pulumi under a lazy init.
+    const parent = spawn(
+      "bash",
+      [
+        "-c",
+        "p=$$; ( until grep -qx sleep /proc/$p/comm; do sleep 0.01; done ) & echo $!; exec sleep 10",
+      ],
+      { stdio: ["ignore", "pipe", "ignore"] },
+    );
+    const stat = (pid: number): string => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        return "";
+      }
+    };
     try {
       const pid = Number(
         await new Promise<string>((resolve) =>
           parent.stdout.once("data", (d: Buffer) => resolve(d.toString())),
         ),
       );
-      for (let i = 0; i < 50 && !isZombieStat(readFileSync(`/proc/${pid}/stat`, "utf8")); i++) {
+      for (let i = 0; i < 250 && !isZombieStat(stat(pid)); i++) {
         await new Promise((r) => setTimeout(r, 20));
       }
-      expect(isZombieStat(readFileSync(`/proc/${pid}/stat`, "utf8"))).toBe(true);
+      expect(isZombieStat(stat(pid))).toBe(true);
       const { url, file } = backendWithLock("dev", pid);
       clearStaleLocks(url, "dev");
       expect(existsSync(file)).toBe(false);
