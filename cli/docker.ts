@@ -100,6 +100,9 @@ export async function logTail(id: string, lines: number): Promise<string> {
   return `${result.stdout}${result.stderr}`;
 }
 
+/** The stack has no container of a role on this Docker engine (gone, never created, or Kubernetes). */
+export class NoContainerError extends CliError {}
+
 /** The stack's database and gateway containers; an error naming the fix when there are none. */
 export async function containersOf(
   stack: string,
@@ -108,7 +111,7 @@ export async function containersOf(
   const db = containers.find((c) => c.role === "db");
   const gateway = containers.find((c) => c.role === "gateway");
   if (db === undefined || gateway === undefined) {
-    throw new CliError(
+    throw new NoContainerError(
       `stack '${stack}' has no ${db === undefined ? "database" : "gateway"} container on this Docker engine (label litellm-stack.stack=${stack}). Fix: npm run up -- --stack ${stack}`,
     );
   }

@@ -6,8 +6,11 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { openForward, type ForwardTarget } from "../components/kubernetes/forward";
-import { CliError } from "./report";
+import type { Command } from "./command";
+import { NoContainerError } from "./docker";
 import { adminUrlOf } from "./exported";
+import { CliError } from "./report";
+import { openStack, type StackTarget } from "./workspace";
 
 /** The `kubernetes` output of a stack on Kubernetes; undefined for any other stack. */
 export function kubernetesPlacement(
@@ -72,19 +75,81 @@ export function targetSwitchProblem(
   );
 }
 
+/** What to use on Kubernetes instead of each command of the Docker target only. */
+const KUBERNETES_INSTEAD = {
+  doctor: (ns: string, stack: string) =>
+    `npm run drift -- --stack ${stack}, and kubectl -n ${ns} get pods,jobs,events`,
+  stop: (ns: string) =>
+    `kubectl -n ${ns} scale deployment/litellm --replicas=0 (npm run up sets replicas back)`,
+  start: (ns: string, stack: string) =>
+    `npm run up -- --stack ${stack} (it sets the Deployment's replicas back), or kubectl -n ${ns} scale deployment/litellm --replicas=N`,
+  backup: (ns: string) =>
+    `kubectl -n ${ns} exec litellm-db-0 -- pg_dump -U litellm -d litellm -Fc > litellm.dump, or your external database's own backups`,
+  restore: (ns: string) =>
+    `pg_restore into litellm-db-0 while the Deployment is scaled to 0 (kubectl -n ${ns} exec -i litellm-db-0 -- pg_restore -U litellm -d litellm --clean --single-transaction < litellm.dump)`,
+} as const;
+
+/** A command that works on the Docker target only. */
+export type DockerOnlyCommand = keyof typeof KUBERNETES_INSTEAD;
+
+/**
+ * The refusal of a Docker-only command on a stack whose outputs say it runs on Kubernetes,
+ * naming what to use instead; undefined for a stack on Docker (or without outputs).
+ */
+export function kubernetesRefusal(
+  command: DockerOnlyCommand,
+  stack: string,
+  outputs: Record<string, unknown>,
+): string | undefined {
+  const placement = kubernetesPlacement(outputs);
+  if (placement === undefined) {
+    return undefined;
+  }
+  return `npm run ${command} works on the Docker target; stack '${stack}' runs on Kubernetes (namespace ${placement.namespace}). Instead: ${KUBERNETES_INSTEAD[command](placement.namespace, stack)} (docs/kubernetes.md)`;
+}
+
 /** Refuses a command of the Docker target only on a stack that runs on Kubernetes. */
-export async function refuseOnKubernetes(
-  stack: Stack,
-  command: string,
-  instead: string,
-): Promise<void> {
+export async function refuseOnKubernetes(stack: Stack, command: DockerOnlyCommand): Promise<void> {
   const outputs = Object.fromEntries(
     Object.entries(await stack.outputs()).map(([k, o]) => [k, o.value as unknown]),
   );
-  const placement = kubernetesPlacement(outputs);
-  if (placement !== undefined) {
-    throw new CliError(
-      `npm run ${command} works on the Docker target; stack '${stack.name}' runs on Kubernetes (namespace ${placement.namespace}). Instead: ${instead} (docs/kubernetes.md)`,
-    );
+  const refusal = kubernetesRefusal(command, stack.name, outputs);
+  if (refusal !== undefined) {
+    throw new CliError(refusal);
   }
+}
+
+/**
+ * A Docker-only command that works on containers without Pulumi (stop, start, backup, restore):
+ * when it finds no container, the stack's outputs are read, and a stack on Kubernetes gets the
+ * refusal naming what to use there instead of "no container, run up". Other errors, and a stack
+ * that cannot be read, keep the command's own error.
+ */
+export function dockerOnly(
+  command: Command,
+  open: (target: StackTarget) => Promise<Stack> = (t) => openStack(t, { create: false }),
+): Command {
+  const name = command.name;
+  if (!(name in KUBERNETES_INSTEAD)) {
+    throw new Error(`dockerOnly: no Kubernetes alternative is written for '${name}'`);
+  }
+  return {
+    ...command,
+    async run(target, flags) {
+      try {
+        return await command.run(target, flags);
+      } catch (err) {
+        if (!(err instanceof NoContainerError)) {
+          throw err;
+        }
+        const stack = await open(target).catch(() => undefined);
+        if (stack !== undefined) {
+          await refuseOnKubernetes(stack, name as DockerOnlyCommand).catch((refusal: unknown) => {
+            throw refusal instanceof CliError ? refusal : err;
+          });
+        }
+        throw err;
+      }
+    },
+  };
 }

@@ -15,6 +15,7 @@ import { outputs } from "./commands/outputs";
 import { pinImages } from "./commands/pin-images";
 import { preview } from "./commands/preview";
 import { up } from "./commands/up";
+import { dockerOnly } from "./kubernetes";
 import { CliError, EXIT } from "./report";
 
 /** Every command, by name. */
@@ -26,11 +27,11 @@ export const COMMANDS: readonly Command[] = [
   env,
   doctor,
   drift,
-  stop,
-  start,
+  dockerOnly(stop),
+  dockerOnly(start),
   pinImages,
-  backup,
-  restore,
+  dockerOnly(backup),
+  dockerOnly(restore),
   forward,
 ];
 

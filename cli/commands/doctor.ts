@@ -114,11 +114,7 @@ line.`,
   flags: {},
   async run(target) {
     const stack = await openStack(target, { create: false });
-    await refuseOnKubernetes(
-      stack,
-      "doctor",
-      `npm run drift -- --stack ${stack.name}, and kubectl get pods,jobs,events in its namespace`,
-    );
+    await refuseOnKubernetes(stack, "doctor");
     const outputs = await stack.outputs();
     const config = await stack.getAllConfig();
     const ctx = doctorContext({

@@ -81,20 +81,8 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
       const exported = await times.step("state export", () => exportState(stack));
       const outputs = stackOutputs(exported.resources);
       const masterKey = outputs["LITELLM_MASTER_KEY"] as string | undefined;
-      return Promise.all([
-        times.step("containers", () => outOfBandContainers(exported.deployment)),
-        times.step("gateway and unmanaged objects", async () => {
-          // On Kubernetes through a port-forward to the gateway's Service.
-          const endpoint = await adminEndpoint(outputs);
-          try {
-            return await gatewayObjects(endpoint.url, endpoint.forwardError);
-          } finally {
-            endpoint.close();
-          }
-        }),
-        pendingMove(exported.resources),
-      ]);
-      async function gatewayObjects(baseUrl: string | undefined, forwardError?: string) {
+      /** The gateway's objects the stack does not own, with a note when it cannot be read. */
+      const gatewayObjects = async (baseUrl: string | undefined, forwardError?: string) => {
         const state = baseUrl === undefined ? undefined : await readiness(baseUrl);
         if (state === "down" || state === "no-db") {
           notes.push(
@@ -115,7 +103,20 @@ npm run up repairs what drift reports (it refreshes first). Scheduling: docs/dri
           );
           return [];
         }
-      }
+      };
+      return Promise.all([
+        times.step("containers", () => outOfBandContainers(exported.deployment)),
+        times.step("gateway and unmanaged objects", async () => {
+          // On Kubernetes through a port-forward to the gateway's Service.
+          const endpoint = await adminEndpoint(outputs);
+          try {
+            return await gatewayObjects(endpoint.url, endpoint.forwardError);
+          } finally {
+            endpoint.close();
+          }
+        }),
+        pendingMove(exported.resources),
+      ]);
     };
     // The refresh and what reads the export read independent things (nothing is written), so
     // they run side by side.

@@ -334,6 +334,22 @@ export function kubernetesStackTests(): void {
     t.record("npm run forward stderr", err);
   });
 
+  test("the Docker target's doctor, stop and backup are refused on this stack (exit 1), each naming its namespace and what to use instead; the gateway keeps serving", async () => {
+    const expected = {
+      doctor: `npm run drift -- --stack ${t.name}, and kubectl -n ${ns} get pods,jobs,events`,
+      stop: `kubectl -n ${ns} scale deployment/litellm --replicas=0`,
+      backup: `kubectl -n ${ns} exec litellm-db-0 -- pg_dump -U litellm -d litellm -Fc`,
+    };
+    for (const [command, instead] of Object.entries(expected)) {
+      const r = await t.cli(command);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr).toContain(
+        `npm run ${command} works on the Docker target; stack '${t.name}' runs on Kubernetes (namespace ${ns}). Instead: ${instead}`,
+      );
+    }
+    expect((await gatewayDeployment(ns)).ready).toBe(2);
+  });
+
   /** Runs `fn` with the admin API reached through a port-forward to the stack's Service. */
   async function throughForward<T>(fn: (url: string) => Promise<T>): Promise<T> {
     const forward = await openForward({
