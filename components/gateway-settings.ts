@@ -3,19 +3,16 @@
  * only from a config file, not from env. Written as JSON, which YAML reads as is; it holds no
  * secret (the Redis password comes from the env, through LiteLLM's `os.environ/` reference).
  */
+import { REDIS_PORT } from "./redis";
 
 /** Where the gateway's config file is uploaded in its container. */
 export const GATEWAY_CONFIG_PATH = "/app/litellm-stack.yaml";
 
-/** Redis shared by the workers, on the private network. */
-export interface CoordinationRedis {
-  /** Host name on the private network. */
-  host: string;
-  /** Port. */
-  port: number;
-  /** Name of the env variable that holds the password (the value stays out of the file). */
-  passwordEnv: string;
-}
+/**
+ * The gateway env variable that holds the Redis password: the config file names it
+ * (`os.environ/…`), both gateways (Docker and Kubernetes) set it.
+ */
+export const REDIS_PASSWORD_ENV = "REDIS_PASSWORD";
 
 /** Inputs of {@link gatewaySettings}. */
 export interface GatewaySettingsArgs {
@@ -26,8 +23,11 @@ export interface GatewaySettingsArgs {
   spendLogRetention: string | undefined;
   /** When the cleanup runs (cron, UTC; LiteLLM's `maximum_spend_logs_cleanup_cron`). */
   spendLogCleanupCron: string;
-  /** The Redis the workers share rate limits, router state and job locks through, if any. */
-  redis: CoordinationRedis | undefined;
+  /**
+   * Host name of the Redis the workers (and pods) share rate limits, router state and job locks
+   * through, on port {@link REDIS_PORT}, if any.
+   */
+  redisHost: string | undefined;
   /**
    * LiteLLM's `database_connection_pool_limit` (connections of each worker), when the database is
    * shared by several pods (components/kubernetes/settings.ts). @default LiteLLM's own
@@ -44,12 +44,12 @@ export function gatewaySettings(args: GatewaySettingsArgs): string {
     // gateway restarted more often than the interval would never clean.
     general["maximum_spend_logs_cleanup_cron"] = args.spendLogCleanupCron;
   }
-  if (args.redis !== undefined) {
+  if (args.redisHost !== undefined) {
     // What LiteLLM's rate limiter, spend buffer and pod locks share across workers.
     general["coordination_redis"] = {
-      host: args.redis.host,
-      port: args.redis.port,
-      password: `os.environ/${args.redis.passwordEnv}`,
+      host: args.redisHost,
+      port: REDIS_PORT,
+      password: `os.environ/${REDIS_PASSWORD_ENV}`,
     };
   }
   if (args.databasePoolLimit !== undefined) {

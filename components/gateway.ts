@@ -1,9 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { GATEWAY_CONFIG_PATH, gatewaySettings } from "./gateway-settings";
+import { GATEWAY_CONFIG_PATH, gatewaySettings, REDIS_PASSWORD_ENV } from "./gateway-settings";
 import { MIGRATE_COMMAND, MIGRATE_ENTRYPOINT, Migration } from "./migration";
 import { hostUrl, stackLabels } from "./naming";
-import { REDIS_HOST, REDIS_PORT, type Redis } from "./redis";
+import { REDIS_HOST, type Redis } from "./redis";
 import { gatewaySecrets } from "./gateway-secrets";
 
 /** Port LiteLLM listens on inside its container. */
@@ -141,10 +141,7 @@ export class Gateway extends pulumi.ComponentResource {
     const settings = gatewaySettings({
       spendLogRetention: args.spendLogRetention,
       spendLogCleanupCron: args.spendLogCleanupCron ?? "17 * * * *",
-      redis:
-        args.redis === undefined
-          ? undefined
-          : { host: REDIS_HOST, port: REDIS_PORT, passwordEnv: "REDIS_PASSWORD" },
+      redisHost: args.redis === undefined ? undefined : REDIS_HOST,
     });
     const { masterKey, saltKey, uiPassword, guard } = gatewaySecrets(name, args, this);
 
@@ -183,7 +180,7 @@ export class Gateway extends pulumi.ComponentResource {
           "LITELLM_LOCAL_MODEL_COST_MAP=True",
           ...(args.redis === undefined
             ? []
-            : [pulumi.interpolate`REDIS_PASSWORD=${args.redis.password}`]),
+            : [pulumi.interpolate`${REDIS_PASSWORD_ENV}=${args.redis.password}`]),
         ],
         command: gatewayCommand(workers),
         uploads: [{ file: GATEWAY_CONFIG_PATH, content: settings }],

@@ -157,7 +157,7 @@ export function composeProject(
     gatewaySettings({
       spendLogRetention: defaults.spendLogRetention,
       spendLogCleanupCron: defaults.spendLogCleanupCron,
-      redis: undefined,
+      redisHost: undefined,
     }),
   );
   const file = path.join(dir, "docker-compose.yml");

@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GATEWAY_PORT, gatewayCommand } from "../gateway";
-import { GATEWAY_CONFIG_PATH, gatewaySettings } from "../gateway-settings";
+import { GATEWAY_CONFIG_PATH, gatewaySettings, REDIS_PASSWORD_ENV } from "../gateway-settings";
 import { MIGRATE_COMMAND, MIGRATE_ENTRYPOINT } from "../migration";
-import { REDIS_PORT } from "../redis";
 import { K8S_NAMES, objectLabels, ownedMetadata, selectorLabels } from "./objects";
 import { ROLLOUT_SURGE, type KubernetesSettings } from "./settings";
 
@@ -91,10 +90,7 @@ export class KubernetesGateway extends pulumi.ComponentResource {
     const settings = gatewaySettings({
       spendLogRetention: args.spendLogRetention,
       spendLogCleanupCron: args.spendLogCleanupCron ?? "17 * * * *",
-      redis:
-        args.redisHost === undefined
-          ? undefined
-          : { host: args.redisHost, port: REDIS_PORT, passwordEnv: "REDIS_PASSWORD" },
+      redisHost: args.redisHost,
       databasePoolLimit: args.databasePoolLimit,
     });
     // Autonamed: a changed file makes a new ConfigMap, and so a rollout.
@@ -189,7 +185,7 @@ export class KubernetesGateway extends pulumi.ComponentResource {
                     { name: "LITELLM_LOCAL_MODEL_COST_MAP", value: "True" },
                     ...(args.secrets.redisPassword === undefined
                       ? []
-                      : [secretEnv("REDIS_PASSWORD", args.secrets.redisPassword)]),
+                      : [secretEnv(REDIS_PASSWORD_ENV, args.secrets.redisPassword)]),
                   ],
                   ports: [{ name: "http", containerPort: GATEWAY_PORT }],
                   volumeMounts: [
