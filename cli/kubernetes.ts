@@ -108,12 +108,16 @@ export function kubernetesRefusal(
   return `npm run ${command} works on the Docker target; stack '${stack}' runs on Kubernetes (namespace ${placement.namespace}). Instead: ${KUBERNETES_INSTEAD[command](placement.namespace, stack)} (docs/kubernetes.md)`;
 }
 
-/** Refuses a command of the Docker target only on a stack that runs on Kubernetes. */
-export async function refuseOnKubernetes(stack: Stack, command: DockerOnlyCommand): Promise<void> {
-  const outputs = Object.fromEntries(
+/** The stack's outputs, by name, as plain values (secrets included). */
+export async function outputValues(stack: Stack): Promise<Record<string, unknown>> {
+  return Object.fromEntries(
     Object.entries(await stack.outputs()).map(([k, o]) => [k, o.value as unknown]),
   );
-  const refusal = kubernetesRefusal(command, stack.name, outputs);
+}
+
+/** Refuses a command of the Docker target only on a stack that runs on Kubernetes. */
+export async function refuseOnKubernetes(stack: Stack, command: DockerOnlyCommand): Promise<void> {
+  const refusal = kubernetesRefusal(command, stack.name, await outputValues(stack));
   if (refusal !== undefined) {
     throw new CliError(refusal);
   }
@@ -142,13 +146,12 @@ export function dockerOnly(
         if (!(err instanceof NoContainerError)) {
           throw err;
         }
-        const stack = await open(target).catch(() => undefined);
-        if (stack !== undefined) {
-          await refuseOnKubernetes(stack, name as DockerOnlyCommand).catch((refusal: unknown) => {
-            throw refusal instanceof CliError ? refusal : err;
-          });
-        }
-        throw err;
+        const outputs = await open(target)
+          .then(outputValues)
+          .catch(() => undefined);
+        const refusal =
+          outputs && kubernetesRefusal(name as DockerOnlyCommand, target.stack, outputs);
+        throw refusal === undefined ? err : new CliError(refusal);
       }
     },
   };

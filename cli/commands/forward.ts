@@ -1,7 +1,7 @@
 import { openForward } from "../../components/kubernetes/forward";
 import type { Command } from "../command";
 import { checkedConfig } from "../config-check";
-import { kubernetesPlacement } from "../kubernetes";
+import { kubernetesPlacement, outputValues } from "../kubernetes";
 import { CliError, EXIT, log } from "../report";
 import { openStack } from "../workspace";
 
@@ -20,9 +20,7 @@ LITELLM_STACK_KUBECTL).`,
   flags: {},
   async run(target) {
     const stack = await openStack(target, { create: false });
-    const outputs = Object.fromEntries(
-      Object.entries(await stack.outputs()).map(([k, o]) => [k, o.value as unknown]),
-    );
+    const outputs = await outputValues(stack);
     const placement = kubernetesPlacement(outputs);
     if (placement === undefined) {
       throw new CliError(

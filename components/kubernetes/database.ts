@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DB_NAME, DB_USER, PGDATA } from "../database";
-import { K8S_NAMES, objectLabels, ownedMetadata, selectorLabels } from "./objects";
+import { K8S_NAMES, objectLabels, ownedMetadata, roleServiceArgs, selectorLabels } from "./objects";
 
 /** Port Postgres listens on. */
 export const DB_PORT = 5432;
@@ -41,13 +41,7 @@ export class KubernetesDatabase extends pulumi.ComponentResource {
     const labels = objectLabels(args.stack, "db");
     const service = new k8s.core.v1.Service(
       `${name}-service`,
-      {
-        metadata: ownedMetadata(K8S_NAMES.db, args.namespace, labels),
-        spec: {
-          selector: selectorLabels("db"),
-          ports: [{ name: "postgres", port: DB_PORT, targetPort: DB_PORT }],
-        },
-      },
+      roleServiceArgs("db", args.namespace, args.stack, { name: "postgres", port: DB_PORT }),
       { parent: this },
     );
     const ready = ["pg_isready", "-h", "127.0.0.1", "-U", DB_USER, "-d", DB_NAME];

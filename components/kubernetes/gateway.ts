@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GATEWAY_PORT, gatewayCommand } from "../gateway";
 import { GATEWAY_CONFIG_PATH, gatewaySettings, REDIS_PASSWORD_ENV } from "../gateway-settings";
 import { MIGRATE_COMMAND, MIGRATE_ENTRYPOINT } from "../migration";
-import { K8S_NAMES, objectLabels, ownedMetadata, selectorLabels } from "./objects";
+import { K8S_NAMES, objectLabels, ownedMetadata, roleServiceArgs, selectorLabels } from "./objects";
 import { ROLLOUT_SURGE, type KubernetesSettings } from "./settings";
 
 /** Seconds a pod keeps serving after it was told to stop, while the Service stops sending to it. */
@@ -242,14 +242,13 @@ export class KubernetesGateway extends pulumi.ComponentResource {
     );
     this.service = new k8s.core.v1.Service(
       `${name}-service`,
-      {
-        metadata: ownedMetadata(K8S_NAMES.gateway, args.namespace, labels),
-        spec: {
-          type: serviceType,
-          selector: selectorLabels("gateway"),
-          ports: [{ name: "http", port: GATEWAY_PORT, targetPort: GATEWAY_PORT }],
-        },
-      },
+      roleServiceArgs(
+        "gateway",
+        args.namespace,
+        args.stack,
+        { name: "http", port: GATEWAY_PORT },
+        serviceType,
+      ),
       { parent: this },
     );
     this.registerOutputs({});

@@ -50,6 +50,28 @@ export function ownedMetadata<N>(name: string, namespace: N, labels: Record<stri
   return { name, namespace, labels, annotations: OWNED };
 }
 
+/**
+ * The arguments of the Service in front of one role's pods: named like the role's objects
+ * ({@link K8S_NAMES}), selecting those pods, `port` forwarded to the same container port; a
+ * ClusterIP unless `type` says otherwise.
+ */
+export function roleServiceArgs<N>(
+  role: "gateway" | "db" | "redis",
+  namespace: N,
+  stack: string,
+  port: { name: string; port: number },
+  type?: string,
+) {
+  return {
+    metadata: ownedMetadata(K8S_NAMES[role], namespace, objectLabels(stack, role)),
+    spec: {
+      ...(type === undefined ? {} : { type }),
+      selector: selectorLabels(role),
+      ports: [{ name: port.name, port: port.port, targetPort: port.port }],
+    },
+  };
+}
+
 /** The in-cluster URL of a Service: `http://<service>.<namespace>.svc.cluster.local:<port>`. */
 export function inClusterUrl(service: string, namespace: string, port: number): string {
   return `http://${service}.${namespace}.svc.cluster.local:${port}`;

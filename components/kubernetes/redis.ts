@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { REDIS_CONFIG_PATH, REDIS_DATA, REDIS_PORT, buildRedisConfig } from "../redis";
-import { K8S_NAMES, objectLabels, ownedMetadata, selectorLabels } from "./objects";
+import { K8S_NAMES, objectLabels, ownedMetadata, roleServiceArgs, selectorLabels } from "./objects";
 
 /** Arguments of {@link KubernetesRedis}. */
 export interface KubernetesRedisArgs {
@@ -84,13 +84,7 @@ export class KubernetesRedis extends pulumi.ComponentResource {
     );
     new k8s.core.v1.Service(
       `${name}-service`,
-      {
-        metadata: ownedMetadata(K8S_NAMES.redis, args.namespace, labels),
-        spec: {
-          selector: selectorLabels("redis"),
-          ports: [{ name: "redis", port: REDIS_PORT, targetPort: REDIS_PORT }],
-        },
-      },
+      roleServiceArgs("redis", args.namespace, args.stack, { name: "redis", port: REDIS_PORT }),
       { parent: this },
     );
     this.registerOutputs({});

@@ -18,6 +18,7 @@ import {
   previousLitellmVersion,
   run,
   uniqueSuffix,
+  type ConfigEntry,
   type TestStack,
 } from "./harness";
 import {
@@ -35,6 +36,22 @@ const MODEL = "k8s-model";
 const ANSWER = "answer from the cluster";
 /** The rate-limited key's requests per minute. */
 const RPM = 4;
+
+/**
+ * The config of a test stack on the local cluster in namespace `ns`, with the local images and
+ * gateway requests small enough for two replicas, a surge pod, Postgres and Redis on 2 cores.
+ */
+async function onLocalCluster(ns: string): Promise<Record<string, ConfigEntry>> {
+  const kubeconfig = (await run("bash", ["scripts/cluster.sh", "kubeconfig"])).stdout.trim();
+  return {
+    target: "kubernetes",
+    kubeconfig,
+    kubeNamespace: ns,
+    imageSource: "local",
+    gatewayCpuRequest: "200m",
+    gatewayMemoryRequest: "512Mi",
+  };
+}
 
 /** The gateway Deployment's ready replicas and image. */
 async function gatewayDeployment(ns: string): Promise<{ ready: number; image: string }> {
@@ -87,19 +104,12 @@ export function kubernetesStackTests(): void {
   let inCluster: string;
 
   beforeAll(async () => {
-    const kubeconfig = (await run("bash", ["scripts/cluster.sh", "kubeconfig"])).stdout.trim();
     ns = `e2e-k8s-${uniqueSuffix()}`;
     t = await createTestStack("k8s", {
       config: {
-        target: "kubernetes",
-        kubeconfig,
-        kubeNamespace: ns,
-        imageSource: "local",
+        ...(await onLocalCluster(ns)),
         litellmVersion: FROM_VERSION,
         replicas: "2",
-        // Two replicas, one more during a rollout, Postgres and Redis on 2 cores.
-        gatewayCpuRequest: "200m",
-        gatewayMemoryRequest: "512Mi",
         "credentials[0].name": "openai-main",
         "credentials[0].provider": "openai",
         "credentials[0].values.api_key": { secret: "sk-k8s-test-credential-0001" },
@@ -475,16 +485,10 @@ spec:
       "--timeout=120s",
     );
     expect(ready.code, ready.stderr).toBe(0);
-    const kubeconfig = (await run("bash", ["scripts/cluster.sh", "kubeconfig"])).stdout.trim();
     ns = `e2e-k8sx-${uniqueSuffix()}`;
     t = await createTestStack("k8sx", {
       config: {
-        target: "kubernetes",
-        kubeconfig,
-        kubeNamespace: ns,
-        imageSource: "local",
-        gatewayCpuRequest: "200m",
-        gatewayMemoryRequest: "512Mi",
+        ...(await onLocalCluster(ns)),
         databaseUrl: {
           secret: `postgresql://${user}:${password}@pg.${dbNamespace}.svc.cluster.local:5432/litellm`,
         },

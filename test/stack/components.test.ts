@@ -11,7 +11,7 @@ import {
   type Registered,
 } from "../support/pulumi-mocks";
 import type { StackConfig } from "../../config";
-import { stackConfig } from "../support/stack-config";
+import { CONTENT_TYPES, DECLARED_CONTENTS, stackConfig } from "../support/stack-config";
 
 beforeAll(installMocks);
 
@@ -244,15 +244,6 @@ describe("LiteLlmStack children", () => {
 });
 
 describe("LiteLlmStack contents on destroy", () => {
-  const CONTENTS: Partial<StackConfig> = {
-    credentials: [{ name: "c", provider: "openai", values: pulumi.secret({ api_key: "sk-x" }) }],
-    models: [{ name: "m", target: "openai/gpt-4o", credential: "c", params: {} }],
-    keys: [{ alias: "k", metadata: {}, rotation: "0" }],
-  };
-  const CONTENT_TYPES = ["ProviderCredential", "ModelAlias", "VirtualKey"].map(
-    (t) => `pulumi-nodejs:dynamic/litellm:${t}`,
-  );
-
   /** The URN of each content resource's `deletedWith` (undefined: none), by resource type. */
   async function deletedWithOf(
     name: string,
@@ -270,7 +261,7 @@ describe("LiteLlmStack contents on destroy", () => {
       }
       return undefined;
     };
-    const stack = new LiteLlmStack(name, config({ ...CONTENTS, ...overrides }), {
+    const stack = new LiteLlmStack(name, config({ ...DECLARED_CONTENTS, ...overrides }), {
       transformations: [record],
     });
     await value(stack.virtualKeys);
@@ -296,13 +287,8 @@ describe("LiteLlmStack contents on destroy", () => {
 });
 
 describe("LiteLlmStack contents' admin URL", () => {
-  const CONTENTS: Partial<StackConfig> = {
-    credentials: [{ name: "c", provider: "openai", values: pulumi.secret({ api_key: "sk-x" }) }],
-    models: [{ name: "m", target: "openai/gpt-4o", credential: "c", params: {} }],
-    keys: [{ alias: "k", metadata: {}, rotation: "0" }],
-  };
   const adminUrls = async (name: string, overrides: Partial<StackConfig>) => {
-    const { mine } = await build(name, { ...CONTENTS, ...overrides });
+    const { mine } = await build(name, { ...DECLARED_CONTENTS, ...overrides });
     const contents = mine.filter((r) =>
       /^pulumi-nodejs:dynamic\/litellm:(ProviderCredential|ModelAlias|VirtualKey)$/.test(r.type),
     );

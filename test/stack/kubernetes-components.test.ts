@@ -14,7 +14,7 @@ import {
   value,
 } from "../support/pulumi-mocks";
 import type { StackConfig } from "../../config";
-import { stackConfig } from "../support/stack-config";
+import { CONTENT_TYPES, DECLARED_CONTENTS, stackConfig } from "../support/stack-config";
 import type { KubernetesSettings } from "../../components/kubernetes/settings";
 
 beforeAll(installMocks);
@@ -34,16 +34,6 @@ const SETTINGS: KubernetesSettings = {
     limits: { cpu: "2", memory: "3Gi" },
   },
 };
-
-const CONTENTS: Partial<StackConfig> = {
-  credentials: [{ name: "c", provider: "openai", values: pulumi.secret({ api_key: "sk-x" }) }],
-  models: [{ name: "m", target: "openai/gpt-4o", credential: "c", params: {} }],
-  keys: [{ alias: "k", metadata: {}, rotation: "0" }],
-};
-
-const CONTENT_TYPES = ["ProviderCredential", "ModelAlias", "VirtualKey"].map(
-  (t) => `pulumi-nodejs:dynamic/litellm:${t}`,
-);
 
 function config(
   overrides: Partial<StackConfig> = {},
@@ -248,7 +238,7 @@ describe("KubernetesStack: cluster, namespace and secrets", () => {
   ])(
     "with %s, no generated secret appears in any resource input that is not secret",
     async (_what, name, replicas) => {
-      const { mine } = await build(name, CONTENTS, { replicas });
+      const { mine } = await build(name, DECLARED_CONTENTS, { replicas });
       const generated = [
         `generated-${name}-db-password`,
         `generated-${name}-gateway-master-key`,
@@ -271,7 +261,7 @@ describe("KubernetesStack: cluster, namespace and secrets", () => {
     const { mine, find } = await build(
       "kept",
       {
-        ...CONTENTS,
+        ...DECLARED_CONTENTS,
         masterKey: pulumi.secret("sk-kept-master-key-0123"),
         saltKey: pulumi.secret("kept-salt-0123456789"),
         uiPassword: pulumi.secret("kept-ui-password-42"),
@@ -425,7 +415,7 @@ describe("KubernetesStack: migration Job", () => {
       }
       return undefined;
     };
-    await build("ord", CONTENTS, {}, { transformations: [record] });
+    await build("ord", DECLARED_CONTENTS, {}, { transformations: [record] });
     expect(deps["ord-gateway-migration"]).toEqual([
       expect.stringMatching(/kubernetes:apps\/v1:StatefulSet::ord-db-statefulset$/),
     ]);
@@ -641,7 +631,7 @@ describe("KubernetesStack: how the admin resources reach the gateway", () => {
   };
 
   it("through a port-forward to the Service litellm of the namespace, the in-cluster URL as adminUrl", async () => {
-    const { mine, stack } = await build("fw", CONTENTS, { namespace: "gw-fw" });
+    const { mine, stack } = await build("fw", DECLARED_CONTENTS, { namespace: "gw-fw" });
     for (const r of contents(mine)) {
       expect(r.inputs["adminForward"], r.name).toEqual({
         kubeconfig: "/tmp/test-kubeconfig",
@@ -665,7 +655,10 @@ describe("KubernetesStack: how the admin resources reach the gateway", () => {
   });
 
   it("leaves kubeconfig and context out of the forward when they are not configured", async () => {
-    const { mine } = await build("fw2", CONTENTS, { kubeconfig: undefined, context: undefined });
+    const { mine } = await build("fw2", DECLARED_CONTENTS, {
+      kubeconfig: undefined,
+      context: undefined,
+    });
     for (const r of contents(mine)) {
       expect(r.inputs["adminForward"], r.name).toEqual({
         namespace: "gw-ns",
@@ -677,7 +670,7 @@ describe("KubernetesStack: how the admin resources reach the gateway", () => {
 
   it("calls a configured adminUrl directly, with no port-forward", async () => {
     const { mine } = await build("direct", {
-      ...CONTENTS,
+      ...DECLARED_CONTENTS,
       adminUrl: "https://litellm.example.com",
     });
     for (const r of contents(mine)) {
