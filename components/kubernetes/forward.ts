@@ -131,7 +131,16 @@ export function openForward(
       err += chunk.toString();
     });
     child.once("error", (e) => fail(e.message));
-    child.once("exit", (code) => fail(`kubectl exited with ${code ?? "a signal"}`));
+    child.once("exit", (code) => {
+      // kubectl's last words may still be in the stderr pipe at its exit: fail once the pipes
+      // are drained ("close"), or a second later if something else still holds them open.
+      const why = `kubectl exited with ${code ?? "a signal"}`;
+      const drained = setTimeout(() => fail(why), 1000);
+      child.once("close", () => {
+        clearTimeout(drained);
+        fail(why);
+      });
+    });
   });
 }
 

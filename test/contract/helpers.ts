@@ -3,18 +3,39 @@
  * (test/gateway/global-setup.ts), direct admin calls to it, fast tuning with a per-test log, and
  * a fault proxy in front of the gateway for the fault cases.
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
 import { configureAdminTuning, type ModelInputs } from "../../components/admin/impl";
 import { startFaultProxy, type FaultProxy } from "../faults/proxy";
 
 /** The contract suite's real gateway. */
-export function gateway(): { url: string; masterKey: string; container: string } {
+export function gateway(): { url: string; masterKey: string; container: string; db: string } {
   return inject("gateway");
 }
 
 /** Connection inputs of the providers for the real gateway (or a proxy in front of it). */
 export function conn(url = gateway().url): { adminUrl: string; adminKey: string } {
   return { adminUrl: url, adminKey: gateway().masterKey };
+}
+
+/**
+ * One SQL statement in the gateway's database, as an operator with psql would run it (for states
+ * the admin API cannot make); its rows, unaligned.
+ */
+export async function gatewaySql(sql: string): Promise<string> {
+  const { stdout } = await promisify(execFile)("docker", [
+    "exec",
+    gateway().db,
+    "psql",
+    "-U",
+    "llmproxy",
+    "-d",
+    "litellm",
+    "-qtAc",
+    sql,
+  ]);
+  return stdout.trim();
 }
 
 /** A JSON call straight to the real gateway with the master key (what an operator would do). */
@@ -65,6 +86,9 @@ export function useTuning(): { lines: string[] } {
       readyIntervalMs: 100,
       modelVisibilityGraceMs: 10_000,
       modelPollMs: 100,
+      // The real gateway's reload (every 30 s) is what makes a hidden credential visible.
+      credentialVisibilityGraceMs: 45_000,
+      credentialPollMs: 250,
       log: (m) => log.lines.push(m),
     });
   });

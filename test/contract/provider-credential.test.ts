@@ -5,11 +5,23 @@
  * through the fault proxy), owner tag updates.
  */
 import { describe, expect, it } from "vitest";
-import { credential, type CredentialInputs } from "../../components/admin/impl";
-import { IN_PLACE_UPDATE, admin, conn, unique, useFaultProxy, useTuning } from "./helpers";
+import {
+  configureAdminTuning,
+  credential,
+  type CredentialInputs,
+} from "../../components/admin/impl";
+import {
+  IN_PLACE_UPDATE,
+  admin,
+  conn,
+  gatewaySql,
+  unique,
+  useFaultProxy,
+  useTuning,
+} from "./helpers";
 import { rejection } from "../support/errors";
 
-useTuning();
+const tuned = useTuning();
 const faults = useFaultProxy();
 
 function inputs(overrides: Partial<CredentialInputs> = {}): CredentialInputs {
@@ -350,5 +362,97 @@ describe("ProviderCredential faults in front of the real gateway", () => {
     const fired = faults.proxy.requests().filter((r) => r.fault === "error");
     expect(fired).toHaveLength(8);
     expect(await credentialNames()).not.toContain(id);
+  });
+});
+
+/** Renames a credential in the gateway's database only: its API keeps the old name until it reloads. */
+async function renameInDatabase(from: string, to: string): Promise<void> {
+  expect(/^[a-z0-9-]+$/.test(from) && /^[a-z0-9-]+$/.test(to)).toBe(true);
+  const updated = await gatewaySql(
+    `UPDATE "LiteLLM_CredentialsTable" SET credential_name = '${to}' WHERE credential_name = '${from}' RETURNING 1`,
+  );
+  expect(updated).toBe("1");
+}
+
+/**
+ * Waits for the gateway's next reload of its credentials from the database (LiteLLM: every 30 s),
+ * seen as a credential renamed in the database showing under its new name. Right after it, the
+ * next reload is about 30 s away.
+ */
+async function nextReload(): Promise<void> {
+  const before = unique("reload");
+  await makeByHand(before, {});
+  await renameInDatabase(before, `${before}-db`);
+  const deadline = Date.now() + 60_000;
+  while (!(await credentialNames()).includes(`${before}-db`)) {
+    expect(Date.now(), "the gateway did not reload its credentials within 60 s").toBeLessThan(
+      deadline,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect((await admin("DELETE", `/credentials/${before}-db`)).status).toBe(200);
+}
+
+/**
+ * A credential of `first`'s name and owner that the gateway's database holds and its API does
+ * not show, as LiteLLM's reload leaves one created while it ran (the reload read the table first,
+ * then dropped from memory what that read did not hold): made through the API under another
+ * name, renamed in the database.
+ */
+async function hiddenCredential(first: CredentialInputs): Promise<void> {
+  await makeByHand(`${first.name}-api`, {
+    litellm_provider: "openai",
+    custom_llm_provider: "openai",
+    pulumi_owner: first.owner,
+  });
+  await renameInDatabase(`${first.name}-api`, first.name);
+  expect((await admin("GET", `/credentials/by_name/${first.name}`)).status).toBe(404);
+}
+
+/** The by_name reads of `name` the fault proxy saw, as their statuses. */
+function byNameReads(name: string): Array<number | undefined> {
+  return faults.proxy
+    .requests()
+    .filter((r) => r.method === "GET" && r.path === `/credentials/by_name/${name}`)
+    .map((r) => r.status);
+}
+
+describe("ProviderCredential when the gateway's reads lag its database (LiteLLM's 30 s credential reload)", () => {
+  it("create: a credential its database holds and its API hides past the grace fails with a message naming both and the fix", async () => {
+    await nextReload();
+    configureAdminTuning({ credentialVisibilityGraceMs: 1_000 });
+    const first = inputs(conn(faults.proxy.url));
+    await hiddenCredential(first);
+    const error = await rejection(credential.create(first));
+    expect(error.message).toContain(
+      `ProviderCredential "${first.name}": the gateway's database holds a credential of this name (POST /credentials calls it taken) but its API has not shown it for 1 s. Fix: run up again; if this persists, restart the gateway`,
+    );
+    expect(writes()).toEqual([
+      ["POST", undefined, 409],
+      ["POST", undefined, 409],
+    ]);
+    expect(byNameReads(first.name).length).toBeGreaterThan(1);
+    expect(byNameReads(first.name).every((s) => s === 404)).toBe(true);
+    expect((await admin("DELETE", `/credentials/${first.name}`)).status).toBe(200);
+  });
+
+  it("create: its own credential that the database holds and the API does not show yet is awaited until the reload shows it, then PATCHed: one credential, read clean", async () => {
+    await nextReload();
+    const first = inputs(conn(faults.proxy.url));
+    await hiddenCredential(first);
+    const { id, outs } = await credential.create(first);
+    expect(writes()).toEqual([
+      ["POST", undefined, 409],
+      ["PATCH", undefined, 200],
+    ]);
+    const reads = byNameReads(id);
+    expect(reads[0]).toBe(404);
+    expect(reads.at(-1)).toBe(200);
+    expect(tuned.lines.join("\n")).toContain(
+      `ProviderCredential "${id}": the gateway says it exists but does not list it yet`,
+    );
+    expect((await credentialNames()).filter((n) => n === id || n === `${id}-api`)).toEqual([id]);
+    expect((await stored(id)).credential_info["pulumi_owner"]).toBe(first.owner);
+    expect((await credential.read(id, outs)).props).toEqual(outs);
   });
 });

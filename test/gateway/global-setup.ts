@@ -9,7 +9,7 @@ import { startRealGateway } from "./real-litellm";
 declare module "vitest" {
   export interface ProvidedContext {
     /** The contract suite's real gateway. */
-    gateway: { url: string; masterKey: string; uiPassword: string; container: string };
+    gateway: { url: string; masterKey: string; uiPassword: string; container: string; db: string };
   }
 }
 
@@ -22,6 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     masterKey: gateway.masterKey,
     uiPassword: gateway.uiPassword,
     container: gateway.container,
+    db: gateway.db,
   });
   return () => gateway.stop();
 }

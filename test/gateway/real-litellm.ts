@@ -26,6 +26,8 @@ export interface RealGateway {
   uiPassword: string;
   /** The gateway container's name. */
   container: string;
+  /** Its Postgres container's name (user llmproxy, database litellm). */
+  db: string;
   /** Removes the containers and the network. */
   stop(): Promise<void>;
 }
@@ -152,7 +154,7 @@ export async function startRealGateway(
       .pop();
     const url = `http://127.0.0.1:${port ?? ""}`;
     await waitReady(url, gw, options.timeoutMs ?? 300_000);
-    return { url, masterKey, uiPassword, container: gw, stop };
+    return { url, masterKey, uiPassword, container: gw, db, stop };
   } catch (err) {
     await stop();
     throw err;

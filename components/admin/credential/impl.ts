@@ -19,6 +19,8 @@ import {
   runCheck,
   same,
   sameProvider,
+  sleep,
+  tuning,
   waitReady,
   withClient,
   type CredentialInputs,
@@ -42,6 +44,13 @@ function bodyCode(body: unknown): string | undefined {
   const b = body as { code?: unknown; error?: { code?: unknown } } | null;
   const code = b?.code ?? b?.error?.code;
   return code === undefined || code === null ? undefined : String(code);
+}
+
+/** POST /credentials refused the name as taken (HTTP 409; a unique-constraint error before 1.108). */
+function isTaken(err: unknown): boolean {
+  return (
+    err instanceof LiteLlmApiError && (err.status === 409 || EXISTS.test(errorMessage(err.body)))
+  );
 }
 
 function isGone(err: unknown): boolean {
@@ -170,16 +179,55 @@ function foreignCredentialMessage(name: string, foundOwner: unknown): string {
 }
 
 /**
+ * The credential POST just called taken. LiteLLM answers reads from an in-memory list that its
+ * periodic reload (every 30 s, PROXY_CONFIG_RELOAD_INTERVAL_SECONDS) rebuilds from the database,
+ * and a reload that read the table before a create committed drops the created credential from
+ * that list until the next one: the database holds it, the reads say 404. So a 404 here means
+ * "not visible yet" until `credentialVisibilityGraceMs` has passed, then "deleted in between".
+ */
+async function storedAfterConflict(
+  client: AdminClient,
+  name: string,
+): Promise<StoredCredential | undefined> {
+  const graceEnds = Date.now() + tuning.credentialVisibilityGraceMs;
+  let logged = false;
+  for (;;) {
+    const stored = await getCredential(client, name);
+    if (stored !== undefined || Date.now() >= graceEnds) {
+      return stored;
+    }
+    if (!logged) {
+      logged = true;
+      tuning.log(
+        `ProviderCredential "${name}": the gateway says it exists but does not list it yet (LiteLLM reloads its credentials from the database every 30 s); waiting up to ${Math.round(tuning.credentialVisibilityGraceMs / 1000)} s`,
+      );
+    }
+    await sleep(tuning.credentialPollMs);
+  }
+}
+
+/**
  * POST answered "already exists": converge when the credential is this resource's own (an earlier
- * attempt whose response was lost) or adopted; refuse anyone else's. The result holds exactly
- * the declared values: PATCH merges values, so a stored key that is not declared (e.g. an
- * `api_base` set by hand) needs a fresh credential under the same name.
+ * attempt whose response was lost, or one the gateway does not list yet) or adopted; refuse
+ * anyone else's. The result holds exactly the declared values: PATCH merges values, so a stored
+ * key that is not declared (e.g. an `api_base` set by hand) needs a fresh credential under the
+ * same name.
  */
 async function takeOver(client: AdminClient, inputs: CredentialInputs): Promise<void> {
-  const stored = await getCredential(client, inputs.name);
+  const stored = await storedAfterConflict(client, inputs.name);
   if (stored === undefined) {
     // Deleted in between: create it after all.
-    await postCredential(client, inputs);
+    try {
+      await postCredential(client, inputs);
+    } catch (err) {
+      if (isTaken(err)) {
+        throw new Error(
+          `ProviderCredential "${inputs.name}": the gateway's database holds a credential of this name (POST /credentials calls it taken) but its API has not shown it for ${Math.round(tuning.credentialVisibilityGraceMs / 1000)} s. ` +
+            `Fix: run up again; if this persists, restart the gateway so that it reloads its credentials (Docker: npm run stop, then npm run start; Kubernetes: kubectl rollout restart deployment/litellm).`,
+        );
+      }
+      throw err;
+    }
     return;
   }
   const owner = stored.credential_info?.[OWNER_FIELD];
@@ -255,10 +303,7 @@ export const credential = {
       try {
         await postCredential(client, outs);
       } catch (err) {
-        const exists =
-          err instanceof LiteLlmApiError &&
-          (err.status === 409 || EXISTS.test(errorMessage(err.body)));
-        if (!exists) {
+        if (!isTaken(err)) {
           throw err;
         }
         await takeOver(client, outs);

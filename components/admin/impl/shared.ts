@@ -105,6 +105,12 @@ export interface AdminTuning {
   modelVisibilityGraceMs: number;
   modelPollMs: number;
   /**
+   * How long a credential that POST calls taken may be missing from LiteLLM's reads before it is
+   * taken as deleted in between (LiteLLM reloads its in-memory credentials every 30 s).
+   */
+  credentialVisibilityGraceMs: number;
+  credentialPollMs: number;
+  /**
    * The stack being deployed, named in the fix of a gateway that does not answer; unknown
    * (e.g. a plain `pulumi` run): a generic fix.
    */
@@ -132,6 +138,8 @@ export const tuning: AdminTuning = {
   readyIntervalMs: 1_000,
   modelVisibilityGraceMs: 60_000,
   modelPollMs: 500,
+  credentialVisibilityGraceMs: 45_000,
+  credentialPollMs: 1_000,
   stack: stackFromEnv(),
   log: (m) => process.stderr.write(`${m}\n`),
 };
