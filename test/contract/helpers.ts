@@ -3,14 +3,13 @@
  * (test/gateway/global-setup.ts), direct admin calls to it, fast tuning with a per-test log, and
  * a fault proxy in front of the gateway for the fault cases.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, inject, type ProvidedContext } from "vitest";
 import { configureAdminTuning, type ModelInputs } from "../../components/admin/impl";
 import { startFaultProxy, type FaultProxy } from "../faults/proxy";
+import { databaseSql } from "../gateway/real-litellm";
 
 /** The contract suite's real gateway. */
-export function gateway(): { url: string; masterKey: string; container: string; db: string } {
+export function gateway(): ProvidedContext["gateway"] {
   return inject("gateway");
 }
 
@@ -19,23 +18,9 @@ export function conn(url = gateway().url): { adminUrl: string; adminKey: string 
   return { adminUrl: url, adminKey: gateway().masterKey };
 }
 
-/**
- * One SQL statement in the gateway's database, as an operator with psql would run it (for states
- * the admin API cannot make); its rows, unaligned.
- */
-export async function gatewaySql(sql: string): Promise<string> {
-  const { stdout } = await promisify(execFile)("docker", [
-    "exec",
-    gateway().db,
-    "psql",
-    "-U",
-    "llmproxy",
-    "-d",
-    "litellm",
-    "-qtAc",
-    sql,
-  ]);
-  return stdout.trim();
+/** One SQL statement in the gateway's database (test/gateway/real-litellm.ts `databaseSql`). */
+export function gatewaySql(sql: string): Promise<string> {
+  return databaseSql(gateway().db, sql);
 }
 
 /** A JSON call straight to the real gateway with the master key (what an operator would do). */

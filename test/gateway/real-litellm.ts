@@ -16,6 +16,10 @@ export const LITELLM_IMAGE = LOCAL_GATEWAY_IMAGE;
 /** The local Postgres image (images/postgres). */
 export const POSTGRES_IMAGE = LOCAL_POSTGRES_IMAGE;
 
+/** The gateway's database user and database (what its DATABASE_URL names). */
+const DB_USER = "llmproxy";
+const DB_NAME = "litellm";
+
 /** A running gateway. */
 export interface RealGateway {
   /** Base URL on the host, e.g. `http://127.0.0.1:32768`. */
@@ -26,7 +30,7 @@ export interface RealGateway {
   uiPassword: string;
   /** The gateway container's name. */
   container: string;
-  /** Its Postgres container's name (user llmproxy, database litellm). */
+  /** Its Postgres container's name ({@link databaseSql} runs SQL in it). */
   db: string;
   /** Removes the containers and the network. */
   stop(): Promise<void>;
@@ -43,6 +47,14 @@ async function docker(args: readonly string[]): Promise<string> {
 }
 
 /** The last lines of a container's log (for a gateway that did not become ready). */
+/**
+ * One SQL statement in a gateway's database (`db`: {@link RealGateway.db}), as an operator with
+ * psql would run it (for states the admin API cannot make); its rows, unaligned.
+ */
+export function databaseSql(db: string, sql: string): Promise<string> {
+  return docker(["exec", db, "psql", "-U", DB_USER, "-d", DB_NAME, "-qtAc", sql]);
+}
+
 export async function logTail(container: string, lines = 40): Promise<string> {
   try {
     const { stdout, stderr } = await exec("docker", ["logs", "--tail", String(lines), container]);
@@ -111,19 +123,11 @@ export async function startRealGateway(
     await docker(["network", "create", "--label", label, net]);
     await docker([
       "run", "-d", "--name", db, "--label", label, "--network", net, "--network-alias", "litellm-db",
-      "-e", "POSTGRES_USER=llmproxy", "-e", `POSTGRES_PASSWORD=${dbPassword}`, "-e", "POSTGRES_DB=litellm",
+      "-e", `POSTGRES_USER=${DB_USER}`, "-e", `POSTGRES_PASSWORD=${dbPassword}`, "-e", `POSTGRES_DB=${DB_NAME}`,
       POSTGRES_IMAGE,
     ]); // prettier-ignore
     for (let i = 0; ; i++) {
-      const ok = await exec("docker", [
-        "exec",
-        db,
-        "pg_isready",
-        "-h",
-        "127.0.0.1",
-        "-U",
-        "llmproxy",
-      ])
+      const ok = await exec("docker", ["exec", db, "pg_isready", "-h", "127.0.0.1", "-U", DB_USER])
         .then(() => true)
         .catch(() => false);
       if (ok) {
@@ -142,7 +146,7 @@ export async function startRealGateway(
     const extraEnv = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
     await docker([
       "run", "-d", "--name", gw, "--label", label, "--network", net, "-p", `127.0.0.1::${containerPort}`,
-      "-e", `DATABASE_URL=postgresql://llmproxy:${dbPassword}@litellm-db:5432/litellm`,
+      "-e", `DATABASE_URL=postgresql://${DB_USER}:${dbPassword}@litellm-db:5432/${DB_NAME}`,
       "-e", `LITELLM_MASTER_KEY=${masterKey}`, "-e", `LITELLM_SALT_KEY=${randomBytes(16).toString("hex")}`,
       "-e", "STORE_MODEL_IN_DB=True", "-e", "UI_USERNAME=admin", "-e", `UI_PASSWORD=${uiPassword}`,
       ...extraEnv,
